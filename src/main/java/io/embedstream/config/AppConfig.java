@@ -1,0 +1,56 @@
+package io.embedstream.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The whole service configuration, immutable. Built by {@link ConfigLoader}, which documents the
+ * precedence of its sources (defaults &lt; YAML file &lt; environment &lt; command line).
+ *
+ * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the work
+ * @param kafka         Kafka client properties passed through as they are (bootstrap.servers, security.protocol,
+ *                      sasl.*, ssl.*, ...), to the streams, producer, consumer and admin clients
+ */
+public record AppConfig(
+        String applicationId,
+        TopicsConfig topics,
+        InputConfig input,
+        Map<String, String> kafka,
+        RegistryConfig registry,
+        ModelConfig model,
+        EmbeddingConfig embedding,
+        BatchingConfig batching,
+        ProcessingConfig processing) {
+
+    public AppConfig {
+        applicationId = Checks.requireText("application-id", applicationId);
+        Checks.required("topics", topics);
+        Checks.required("input", input);
+        kafka = kafka == null ? Map.of() : Map.copyOf(new TreeMap<>(kafka));
+        if (!kafka.containsKey("bootstrap.servers")) {
+            throw new ConfigException("kafka.bootstrap.servers is required but was not set "
+                    + "(set it in the YAML file under kafka:, or with EMBEDSTREAM_KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        Checks.required("registry", registry);
+        Checks.required("model", model);
+        Checks.required("embedding", embedding);
+        Checks.required("batching", batching);
+        Checks.required("processing", processing);
+    }
+
+    /** Hides Kafka properties that carry secrets (passwords, JAAS configs). */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        kafka.forEach((k, v) -> shown.put(k, isSecret(k) ? "***" : v));
+        return "AppConfig[applicationId=" + applicationId + ", topics=" + topics + ", input=" + input
+                + ", kafka=" + shown + ", registry=" + registry + ", model=" + model + ", embedding=" + embedding
+                + ", batching=" + batching + ", processing=" + processing + "]";
+    }
+
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("token")
+                || k.endsWith(".key");
+    }
+}

@@ -1,0 +1,21 @@
+package io.embedstream.model;
+
+/**
+ * Runs the model on batches. One instance belongs to one thread: the stream thread that opened it
+ * uses it and closes it. Whether it owns a TF session of its own or shares one depends on
+ * {@code model.sessions}; either way, closing it releases only what it owns.
+ */
+public interface InferenceSession extends AutoCloseable {
+
+    /**
+     * Runs the whole batch with one {@code session.run} and returns the configured layer's output.
+     *
+     * @param input shape {@code [N, ...]} matching the model input (its unknown axes take the given sizes)
+     * @return the layer output, shape {@code [N, ...]}, as plain Java data
+     * @throws ModelException when TensorFlow rejects the input or fails
+     */
+    FloatBatch run(FloatBatch input);
+
+    @Override
+    void close();
+}
