@@ -33,7 +33,9 @@ public record ModelConfig(
         int interOpThreads) {
 
     public ModelConfig {
-        Checks.required("model.dir", dir);
+        if (dir == null || dir.toString().isBlank()) {
+            throw new ConfigException("model.dir is required but was not set");
+        }
         name = Checks.blankToNull(name);
         if (name == null) {
             Path fileName = dir.toAbsolutePath().normalize().getFileName();
