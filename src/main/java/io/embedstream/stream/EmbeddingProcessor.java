@@ -1,0 +1,224 @@
+package io.embedstream.stream;
+
+import io.embedstream.avro.EnrichedRecord;
+import io.embedstream.config.BatchingConfig;
+import io.embedstream.model.InferenceSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes input records, buffers them durably, and enriches them in micro-batches.
+ *
+ * <p><b>Durability.</b> Kafka Streams commits the offset of every record that {@link #process} has
+ * returned from. A valid record is therefore written to the changelogged buffer store before
+ * {@code process} returns; it leaves the store only in the same flush that forwards its result. Under
+ * exactly-once, the store's changelog, the outputs and the offsets commit in one transaction; under
+ * at-least-once the changelog is flushed before offsets are committed. After a crash the store is
+ * restored and its records are flushed, so no record is lost.
+ *
+ * <p><b>Batching.</b> A batch runs when the buffer holds {@code batching.max-size} records, or at the
+ * wall-clock punctuation after its oldest record has waited {@code batching.linger-ms}, or at once
+ * when the runner drains the buffers for shutdown. Records of a task are forwarded in arrival order.
+ *
+ * <p><b>Bad input.</b> Records that do not decode or validate, and records that the input handler or
+ * the model rejects, go to the dead-letter sink with their original bytes and provenance headers.
+ *
+ * <p><b>Lifecycle.</b> One instance per task, used by that task's stream thread only. It owns nothing
+ * that needs closing: the TF session belongs to the thread ({@code sessions}), the store to Kafka Streams.
+ */
+public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], byte[], byte[]> {
+
+    public static final String BUFFER_STORE = "embedstream-batch-buffer";
+    static final String OUTPUT_SINK = "output-sink";
+    static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddingProcessor.class);
+
+    private final InputHandler<T> input;
+    private final Supplier<InferenceSession> sessions;
+    private final BatchEmbedder embedder;
+    private final Enricher enricher;
+    private final Serializer<EnrichedRecord> serializer;
+    private final String outputTopic;
+    private final BatchingConfig batching;
+    private final BatchBuffers buffers;
+    private final StreamMetrics metrics;
+
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<Long, byte[]> store;
+    private final Map<Long, DecodedInput<T>> decodedCache = new HashMap<>();
+    private long nextSequence;
+    private int pendingCount;
+    private long oldestPendingSinceMs = -1;
+
+    EmbeddingProcessor(InputHandler<T> input, Supplier<InferenceSession> sessions, BatchEmbedder embedder,
+            Enricher enricher, Serializer<EnrichedRecord> serializer, String outputTopic, BatchingConfig batching,
+            BatchBuffers buffers, StreamMetrics metrics) {
+        this.input = input;
+        this.sessions = sessions;
+        this.embedder = embedder;
+        this.enricher = enricher;
+        this.serializer = serializer;
+        this.outputTopic = outputTopic;
+        this.batching = batching;
+        this.buffers = buffers;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(BUFFER_STORE);
+        try (KeyValueIterator<Long, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                nextSequence = it.next().key + 1;
+                pendingCount++;
+            }
+        }
+        if (pendingCount > 0) {
+            buffers.added(pendingCount);
+            oldestPendingSinceMs = context.currentSystemTimeMs();
+            LOG.info("Task {} restored {} buffered records; they run at the next flush", context.taskId(), pendingCount);
+        }
+        long interval = Math.max(1, Math.min(batching.lingerMs(), 1000) / 4);
+        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("input record without topic/partition/offset"));
+        PendingRecord pending = new PendingRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
+                record.key(), record.value(), record.headers());
+        metrics.received();
+        DecodedInput<T> decoded;
+        try {
+            decoded = input.decode(meta.topic(), record.value());
+        } catch (InvalidRecordException e) {
+            deadLetter(pending, RecordFailure.of(e));
+            return;
+        }
+        long sequence = nextSequence++;
+        store.put(sequence, pending.toBytes());
+        decodedCache.put(sequence, decoded);
+        if (pendingCount++ == 0) {
+            oldestPendingSinceMs = context.currentSystemTimeMs();
+        }
+        buffers.added(1);
+        if (pendingCount >= batching.maxSize() || batching.lingerMs() == 0) {
+            flush(false);
+        }
+    }
+
+    private void punctuate(long nowMs) {
+        if (pendingCount > 0 && (nowMs - oldestPendingSinceMs >= batching.lingerMs() || buffers.draining())) {
+            flush(true);
+        }
+    }
+
+    /** Runs full batches; with {@code all}, also the last partial one. */
+    private void flush(boolean all) {
+        while (pendingCount >= batching.maxSize() || (all && pendingCount > 0)) {
+            List<KeyValue<Long, byte[]>> batch = new ArrayList<>(Math.min(pendingCount, batching.maxSize()));
+            try (KeyValueIterator<Long, byte[]> it = store.all()) {
+                while (it.hasNext() && batch.size() < batching.maxSize()) {
+                    batch.add(it.next());
+                }
+            }
+            runBatch(batch);
+            for (KeyValue<Long, byte[]> entry : batch) {
+                store.delete(entry.key);
+                decodedCache.remove(entry.key);
+            }
+            pendingCount -= batch.size();
+            buffers.removed(batch.size());
+            oldestPendingSinceMs = pendingCount > 0 ? context.currentSystemTimeMs() : -1;
+        }
+    }
+
+    private void runBatch(List<KeyValue<Long, byte[]>> entries) {
+        long waitedMs = oldestPendingSinceMs < 0 ? 0 : context.currentSystemTimeMs() - oldestPendingSinceMs;
+        List<PendingRecord> sources = new ArrayList<>(entries.size());
+        List<DecodedInput<T>> decoded = new ArrayList<>(entries.size());
+        for (KeyValue<Long, byte[]> entry : entries) {
+            PendingRecord pending = PendingRecord.fromBytes(entry.value);
+            DecodedInput<T> d = decodedCache.get(entry.key);
+            if (d == null) {
+                d = decodeRestored(pending);
+                if (d == null) {
+                    continue;
+                }
+            }
+            sources.add(pending);
+            decoded.add(d);
+        }
+        List<VectorOutcome> rows = input.rows(decoded.stream().map(DecodedInput::payload).toList());
+        List<float[]> okRows = new ArrayList<>(rows.size());
+        for (VectorOutcome row : rows) {
+            if (row.isOk()) {
+                okRows.add(row.vector());
+            }
+        }
+        long start = System.nanoTime();
+        List<VectorOutcome> embeddings = embedder.embed(sessions.get(), okRows);
+        long inferenceNanos = System.nanoTime() - start;
+        int enriched = 0;
+        for (int i = 0, e = 0; i < sources.size(); i++) {
+            VectorOutcome outcome = rows.get(i).isOk() ? embeddings.get(e++) : rows.get(i);
+            PendingRecord source = sources.get(i);
+            if (outcome.isOk()) {
+                byte[] value = serializer.serialize(outputTopic, enricher.enrich(decoded.get(i), source, outcome.vector()));
+                context.forward(new Record<>(source.key(), value, source.timestamp(), source.headers()), OUTPUT_SINK);
+                enriched++;
+            } else {
+                deadLetter(source, outcome.failure());
+            }
+        }
+        metrics.batch(okRows.size(), inferenceNanos, waitedMs);
+        metrics.enriched(enriched);
+    }
+
+    /** A buffered record restored after a restart: decode it again (it was valid when it arrived). */
+    private DecodedInput<T> decodeRestored(PendingRecord pending) {
+        try {
+            return input.decode(pending.topic(), pending.value());
+        } catch (InvalidRecordException e) {
+            deadLetter(pending, RecordFailure.of(e));
+            return null;
+        }
+    }
+
+    private void deadLetter(PendingRecord source, RecordFailure failure) {
+        RecordFailure located = new RecordFailure(failure.reason(), failure.errorClass(),
+                "record " + source.coordinates() + ": " + failure.message());
+        LOG.warn("Dead-lettered {}: {}", failure.reason(), located.message());
+        context.forward(new Record<>(source.key(), source.value(), source.timestamp(),
+                DeadLetterHeaders.build(source.headers(), source.topic(), source.partition(), source.offset(), located)),
+                DEAD_LETTER_SINK);
+        metrics.deadLettered(failure.reason());
+    }
+
+    @Override
+    public void close() {
+        if (pendingCount > 0) {
+            LOG.info("Task {} closes with {} records in its durable buffer; they run when the task next starts",
+                    context.taskId(), pendingCount);
+            buffers.removed(pendingCount);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.embedstream.stream;
+
+import io.embedstream.avro.EnrichedRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the output record from the input record, its embedding and the model metadata. Thread-safe. */
+public final class Enricher {
+
+    private final OutputMetadata metadata;
+    private final Clock clock;
+
+    public Enricher(OutputMetadata metadata, Clock clock) {
+        this.metadata = metadata;
+        this.clock = clock;
+    }
+
+    public EnrichedRecord enrich(DecodedInput<?> input, PendingRecord source, float[] embedding) {
+        List<Float> values = new ArrayList<>(embedding.length);
+        for (float x : embedding) {
+            values.add(x);
+        }
+        return EnrichedRecord.newBuilder()
+                .setId(input.id())
+                .setAttributes(input.attributes())
+                .setEmbedding(values)
+                .setDimension(embedding.length)
+                .setModelName(metadata.modelName())
+                .setModelVersion(metadata.modelVersion())
+                .setLayer(metadata.layer())
+                .setPooling(metadata.pooling())
+                .setNormalization(metadata.normalization())
+                .setSourceTopic(source.topic())
+                .setSourcePartition(source.partition())
+                .setSourceOffset(source.offset())
+                .setEventTime(input.eventTime() == null ? null : Instant.ofEpochMilli(input.eventTime()))
+                .setEmbeddedAt(clock.instant())
+                .build();
+    }
+}

@@ -1,0 +1,61 @@
+package io.embedstream.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** The service's own meters (Kafka's client metrics are separate). Thread-safe. */
+public final class StreamMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter received;
+    private final Counter enriched;
+    private final DistributionSummary batchSize;
+    private final Timer inference;
+    private final Timer bufferWait;
+
+    public StreamMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.received = Counter.builder("embedstream.records.received").description("input records").register(registry);
+        this.enriched = Counter.builder("embedstream.records.enriched").description("records written to the output topic")
+                .register(registry);
+        this.batchSize = DistributionSummary.builder("embedstream.batch.size").description("records per session.run")
+                .register(registry);
+        this.inference = Timer.builder("embedstream.inference").description("time of one batch's session.run")
+                .register(registry);
+        this.bufferWait = Timer.builder("embedstream.buffer.wait")
+                .description("how long the oldest record of a batch waited in the buffer").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    void received() {
+        received.increment();
+    }
+
+    void enriched(int n) {
+        enriched.increment(n);
+    }
+
+    void deadLettered(String reason) {
+        registry.counter("embedstream.records.dead_lettered", "reason", reason).increment();
+    }
+
+    void batch(int size, long inferenceNanos, long oldestWaitMs) {
+        batchSize.record(size);
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+        bufferWait.record(oldestWaitMs, TimeUnit.MILLISECONDS);
+    }
+
+    public DistributionSummary batchSize() {
+        return batchSize;
+    }
+
+    public Timer bufferWait() {
+        return bufferWait;
+    }
+}
