@@ -1,0 +1,104 @@
+package io.embedstream.app;
+
+import io.embedstream.stream.BatchBuffers;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@link KafkaStreams} instance: starts it, waits for it, and stops it. A stream thread
+ * that dies of an exception (an infrastructure fault: bad input never gets that far) shuts the
+ * whole instance down with one clear log line, and {@link #awaitTermination()} reports failure so
+ * that the process exits non-zero instead of hanging. {@link #close()} first drains the batch
+ * buffers, so that a graceful stop leaves no record waiting. Thread-safe.
+ */
+public final class StreamsRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+
+    private final KafkaStreams streams;
+    private final BatchBuffers buffers;
+    private final Duration closeTimeout;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+
+    public StreamsRunner(Topology topology, Properties properties, BatchBuffers buffers, Duration closeTimeout) {
+        this.streams = new KafkaStreams(topology, properties);
+        this.buffers = buffers;
+        this.closeTimeout = closeTimeout;
+        streams.setUncaughtExceptionHandler(e -> {
+            fatal.compareAndSet(null, e);
+            LOG.error("FATAL: a stream thread failed and this instance is shutting down: {}", rootMessage(e), e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("Kafka Streams state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+                running.countDown();
+                stopped.countDown();
+            }
+        });
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the instance is RUNNING; returns false on timeout or if it stopped instead. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Blocks until the instance stops; returns {@code true} if it stopped because of a failure. */
+    public boolean awaitTermination() throws InterruptedException {
+        stopped.await();
+        return failure() != null;
+    }
+
+    /** The exception that stopped the instance, or {@code null}. */
+    public Throwable failure() {
+        return fatal.get() != null ? fatal.get()
+                : streams.state() == KafkaStreams.State.ERROR ? new IllegalStateException("Kafka Streams is in ERROR") : null;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Drains the batch buffers (bounded by the close timeout), then closes Kafka Streams. Idempotent. */
+    @Override
+    public void close() {
+        if (streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING) {
+            buffers.drain();
+            try {
+                if (!buffers.awaitEmpty(closeTimeout)) {
+                    LOG.warn("{} records were still buffered after {}; they stay in the durable buffer and run at "
+                            + "the next start", buffers.pending(), closeTimeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.close(closeTimeout);
+        stopped.countDown();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

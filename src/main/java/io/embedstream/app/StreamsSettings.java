@@ -1,0 +1,27 @@
+package io.embedstream.app;
+
+import io.embedstream.config.AppConfig;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Turns the service configuration into Kafka Streams properties. */
+public final class StreamsSettings {
+    private StreamsSettings() {}
+
+    /**
+     * The user's {@code kafka.*} properties as they are (they reach the streams, producer, consumer and
+     * admin clients), then the settings the service owns, which win: application id, processing
+     * guarantee, thread count, and a poll timeout short enough for the linger punctuation.
+     */
+    public static Properties of(AppConfig config) {
+        Properties props = new Properties();
+        props.putAll(config.kafka());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processing().guarantee().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.processing().streamThreads()));
+        // The wall-clock punctuator that flushes lingering batches only runs between polls.
+        long pollMs = Math.max(1, Math.min(100, config.batching().lingerMs() / 2));
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Long.toString(pollMs));
+        return props;
+    }
+}
