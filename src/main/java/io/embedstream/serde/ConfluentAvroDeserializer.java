@@ -1,0 +1,160 @@
+package io.embedstream.serde;
+
+import io.embedstream.serde.ConfluentWireFormat.Frame;
+import io.embedstream.serde.RecordDecodingException.Reason;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads Avro records in the Confluent wire format: takes the schema id from the header, fetches the
+ * writer schema from the registry (once per id) and resolves it to the reader schema, so schema
+ * evolution works: a writer with fewer fields (the reader's extra fields have defaults) or more fields
+ * (they are skipped) decodes into the reader's type.
+ *
+ * <p>Bad bytes throw {@link RecordDecodingException} (wrong magic byte, unknown schema id, writer schema
+ * that cannot be resolved, truncated or malformed Avro, bytes left over), for the caller to dead-letter;
+ * nothing is logged or swallowed here. A registry that cannot be reached throws
+ * {@link SchemaRegistryException}: that is an infrastructure fault, not bad data.
+ *
+ * <p>Thread-safe: several stream threads may share one instance. It does not own the registry;
+ * {@link #close()} does nothing.
+ *
+ * @param <T> the decoded type: a generated class or {@link GenericRecord}
+ */
+public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
+    private final SchemaRegistry registry;
+    private final GenericData model;
+    private final Schema readerSchema;
+    private final ConcurrentMap<Integer, Resolved<T>> resolved = new ConcurrentHashMap<>();
+
+    /** The outcome of resolving one writer schema to the reader schema: a reader, or why there is none. */
+    private record Resolved<T>(Schema writer, DatumReader<T> reader, List<String> problems) {}
+
+    private ConfluentAvroDeserializer(SchemaRegistry registry, GenericData model, Schema readerSchema) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.model = model;
+        this.readerSchema = readerSchema;
+    }
+
+    /** Decodes into the generated class {@code type}, resolving every writer schema to its schema. */
+    public static <T extends SpecificRecord> ConfluentAvroDeserializer<T> specific(SchemaRegistry registry,
+            Class<T> type) {
+        SpecificData model = SpecificData.getForClass(Objects.requireNonNull(type, "type"));
+        return new ConfluentAvroDeserializer<>(registry, model, model.getSchema(type));
+    }
+
+    /** Decodes into {@link GenericRecord}s of the writer's own schema. */
+    public static ConfluentAvroDeserializer<GenericRecord> generic(SchemaRegistry registry) {
+        return new ConfluentAvroDeserializer<>(registry, GenericData.get(), null);
+    }
+
+    /** Decodes into {@link GenericRecord}s of {@code readerSchema}, resolving every writer schema to it. */
+    public static ConfluentAvroDeserializer<GenericRecord> generic(SchemaRegistry registry, Schema readerSchema) {
+        return new ConfluentAvroDeserializer<>(registry, GenericData.get(),
+                Objects.requireNonNull(readerSchema, "readerSchema"));
+    }
+
+    /** Kafka's entry point: {@code null} stays {@code null} (a tombstone); otherwise {@link #decode}. */
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        return data == null ? null : decode(data);
+    }
+
+    /**
+     * Decodes one framed record.
+     *
+     * @throws RecordDecodingException when the bytes are not a decodable record
+     * @throws SchemaRegistryException when the registry cannot be asked for the writer schema
+     */
+    public T decode(byte[] data) {
+        Frame frame = ConfluentWireFormat.parse(data);
+        int id = frame.schemaId();
+        Resolved<T> resolution = resolve(id);
+        if (!resolution.problems().isEmpty()) {
+            throw new RecordDecodingException(Reason.INCOMPATIBLE_SCHEMA, id, "Writer schema id " + id + " ("
+                    + resolution.writer().getFullName() + ") cannot be read as " + readerSchema.getFullName() + ": "
+                    + String.join("; ", resolution.problems()), null);
+        }
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, frame.payloadOffset(),
+                frame.payloadLength(), null);
+        T value;
+        try {
+            value = resolution.reader().read(null, decoder);
+        } catch (EOFException e) {
+            throw new RecordDecodingException(Reason.MALFORMED_AVRO, id, "Avro body of " + frame.payloadLength()
+                    + " bytes is truncated: it ended before a complete " + resolution.writer().getFullName()
+                    + " (writer schema id " + id + ") was read", e);
+        } catch (IOException | RuntimeException e) {
+            throw new RecordDecodingException(Reason.MALFORMED_AVRO, id, "Avro body of " + frame.payloadLength()
+                    + " bytes does not decode with writer schema id " + id + " (" + resolution.writer().getFullName()
+                    + "): " + e, e);
+        }
+        if (!isEnd(decoder)) {
+            throw new RecordDecodingException(Reason.TRAILING_BYTES, id, "Avro body of " + frame.payloadLength()
+                    + " bytes has bytes left over after a complete " + resolution.writer().getFullName()
+                    + " (writer schema id " + id + "): it was not written with that schema", null);
+        }
+        return value;
+    }
+
+    /**
+     * The writer schema of a framed record, fetched by the id in its header (cached).
+     *
+     * @throws RecordDecodingException for a bad header or unknown id
+     */
+    public Schema writerSchema(byte[] data) {
+        return resolve(ConfluentWireFormat.parse(data).schemaId()).writer();
+    }
+
+    private Resolved<T> resolve(int id) {
+        Resolved<T> cached = resolved.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Schema writer = fetchWriter(id);
+        Schema reader = readerSchema != null ? readerSchema : writer;
+        List<String> problems = readerSchema == null ? List.of() : AvroCompatibility.readProblems(reader, writer);
+        Resolved<T> resolution = problems.isEmpty()
+                ? new Resolved<>(writer, BoundedDatumReaders.create(writer, reader, model), List.of())
+                : new Resolved<>(writer, null, List.copyOf(problems));
+        Resolved<T> previous = resolved.putIfAbsent(id, resolution);
+        return previous != null ? previous : resolution;
+    }
+
+    private Schema fetchWriter(int id) {
+        try {
+            return registry.schemaById(id);
+        } catch (SchemaRegistryException e) {
+            if (e.hasErrorCode(RegistryErrorCodes.SCHEMA_NOT_FOUND)) {
+                throw new RecordDecodingException(Reason.UNKNOWN_SCHEMA_ID, id, "Schema id " + id
+                        + " in the Confluent header is not known to the schema registry: " + e.getMessage(), e);
+            }
+            if (e.hasErrorCode(RegistryErrorCodes.INVALID_SCHEMA)) {
+                throw new RecordDecodingException(Reason.INCOMPATIBLE_SCHEMA, id, "Schema id " + id
+                        + " in the Confluent header is not a usable Avro schema: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isEnd(BinaryDecoder decoder) {
+        try {
+            return decoder.isEnd();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
