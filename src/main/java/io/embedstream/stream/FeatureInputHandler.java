@@ -1,6 +1,7 @@
 package io.embedstream.stream;
 
 import io.embedstream.avro.FeatureRecord;
+import io.embedstream.serde.RecordDecodingException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,12 @@ public final class FeatureInputHandler implements InputHandler<float[]> {
         FeatureRecord record;
         try {
             record = deserializer.deserialize(topic, value);
-        } catch (RuntimeException e) {
+        } catch (RecordDecodingException e) {
+            // Bad bytes. A registry that cannot be reached (SchemaRegistryException) is not the record's
+            // fault: it propagates and stops the instance loudly instead of dead-lettering good records.
             throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
-                    "the value is not a FeatureRecord in Confluent Avro wire format: " + e.getMessage(), e);
+                    "the value is not a FeatureRecord in Confluent Avro wire format (" + e.reason() + "): "
+                            + e.getMessage(), e);
         }
         List<Float> features = record.getFeatures();
         if (record.getShape() != null) {

@@ -3,6 +3,8 @@ package io.embedstream.testing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.embedstream.serde.RecordDecodingException;
+import io.embedstream.serde.RecordDecodingException.Reason;
 import org.apache.avro.Schema;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.io.BinaryDecoder;
@@ -47,8 +49,9 @@ public final class PlainAvro {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
             try {
                 return reader.read(null, decoder);
-            } catch (IOException e) {
-                throw new UncheckedIOException("not a plain Avro " + type.getSimpleName(), e);
+            } catch (IOException | RuntimeException e) {
+                throw new RecordDecodingException(Reason.MALFORMED_AVRO, -1,
+                        "not a plain Avro " + type.getSimpleName(), e);
             }
         };
     }
