@@ -61,7 +61,22 @@ public final class ConfigLoader {
      * @param overrides command-line {@code key=value} pairs, applied in order
      */
     public AppConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        ObjectNode tree = loadTree(file, env, overrides);
+        return bind(merged(file == null ? null : readFile(file), env, overrides));
+    }
+
+    /** As {@link #load}, with a YAML file from the classpath (such as the demo's) in place of a file. */
+    public AppConfig loadResource(String resource, Map<String, String> env, Map<String, String> overrides) {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the classpath");
+            }
+            return bind(merged((ObjectNode) mapper.readTree(in), env, overrides));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private AppConfig bind(ObjectNode tree) {
         try {
             return mapper.treeToValue(tree, AppConfig.class);
         } catch (JsonMappingException e) {
@@ -71,12 +86,10 @@ public final class ConfigLoader {
         }
     }
 
-    /** The merged configuration tree before it is bound to records (for {@code --print-config}). */
-    public ObjectNode loadTree(Path file, Map<String, String> env, Map<String, String> overrides) {
+    private ObjectNode merged(ObjectNode fromFile, Map<String, String> env, Map<String, String> overrides) {
         ObjectNode defaults = defaults();
         ObjectNode tree = defaults.deepCopy();
-        if (file != null) {
-            ObjectNode fromFile = readFile(file);
+        if (fromFile != null) {
             checkKnown(defaults, fromFile, "");
             merge(tree, fromFile);
         }
