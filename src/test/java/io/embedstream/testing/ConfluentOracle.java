@@ -1,5 +1,6 @@
 package io.embedstream.testing;
 
+import io.embedstream.serde.TrustedAvroClasses;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -114,6 +115,7 @@ public final class ConfluentOracle implements AutoCloseable {
     public record Decoded(Schema writerSchema, String json) {
         /** The record read back into our Avro with {@code type}'s schema (resolving from the writer schema). */
         public <T extends SpecificRecord> T as(Class<T> type) {
+            TrustedAvroClasses.trust(type);
             SpecificData model = SpecificData.getForClass(type);
             return read(model.createDatumReader(writerSchema, model.getSchema(type)));
         }
