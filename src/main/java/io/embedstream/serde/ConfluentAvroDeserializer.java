@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -49,11 +50,21 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         this.readerSchema = readerSchema;
     }
 
-    /** Decodes into the generated class {@code type}, resolving every writer schema to its schema. */
+    /**
+     * Decodes into the generated class {@code type}, resolving every writer schema to its schema.
+     * Registers {@code type} with {@link TrustedAvroClasses} so that Avro 1.12 may instantiate it.
+     */
     public static <T extends SpecificRecord> ConfluentAvroDeserializer<T> specific(SchemaRegistry registry,
             Class<T> type) {
         SpecificData model = SpecificData.getForClass(Objects.requireNonNull(type, "type"));
-        return new ConfluentAvroDeserializer<>(registry, model, model.getSchema(type));
+        Schema schema = model.getSchema(type);
+        TrustedAvroClasses.trust(type);
+        Class<?> resolved = model.getClass(schema);
+        if (resolved != type) {
+            throw new IllegalStateException("Avro resolves schema " + schema.getFullName() + " to " + resolved
+                    + ", not to " + type.getName() + "; is the generated class on the class path twice?");
+        }
+        return new ConfluentAvroDeserializer<>(registry, model, schema);
     }
 
     /** Decodes into {@link GenericRecord}s of the writer's own schema. */
@@ -96,8 +107,12 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         } catch (EOFException e) {
             throw new RecordDecodingException(Reason.MALFORMED_AVRO, id, "Avro body of " + frame.payloadLength()
                     + " bytes is truncated: it ended before a complete " + resolution.writer().getFullName()
-                    + " (writer schema id " + id + ") was read", e);
-        } catch (IOException | RuntimeException e) {
+                    + " (writer schema id " + id + ") was read: " + e.getMessage(), e);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+                | UnsupportedOperationException e) {
+            // Only what bad bytes cause (Avro's SystemLimitException throws UnsupportedOperationException
+            // for a length beyond the VM limit). Anything else, e.g. a SecurityException from Avro's class
+            // validator, is a bug or misconfiguration and must not dead-letter every record.
             throw new RecordDecodingException(Reason.MALFORMED_AVRO, id, "Avro body of " + frame.payloadLength()
                     + " bytes does not decode with writer schema id " + id + " (" + resolution.writer().getFullName()
                     + "): " + e, e);
@@ -128,7 +143,7 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         Schema reader = readerSchema != null ? readerSchema : writer;
         List<String> problems = readerSchema == null ? List.of() : AvroCompatibility.readProblems(reader, writer);
         Resolved<T> resolution = problems.isEmpty()
-                ? new Resolved<>(writer, BoundedDatumReaders.create(writer, reader, model), List.of())
+                ? new Resolved<>(writer, createReader(writer, reader), List.of())
                 : new Resolved<>(writer, null, List.copyOf(problems));
         Resolved<T> previous = resolved.putIfAbsent(id, resolution);
         return previous != null ? previous : resolution;
@@ -148,6 +163,13 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
             }
             throw e;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private DatumReader<T> createReader(Schema writer, Schema reader) {
+        // Avro 1.12's BinaryDecoder checks string, bytes and collection lengths against the bytes left,
+        // so a corrupt length fails with EOFException instead of a huge allocation.
+        return (DatumReader<T>) model.createDatumReader(writer, reader);
     }
 
     private static boolean isEnd(BinaryDecoder decoder) {
