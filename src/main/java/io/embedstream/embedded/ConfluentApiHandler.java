@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
@@ -321,7 +322,7 @@ final class ConfluentApiHandler implements HttpHandler {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private Response on(String method, String allowed, java.util.function.Supplier<Response> action) {
+    private Response on(String method, String allowed, Supplier<Response> action) {
         if (!method.equals(allowed)) {
             throw new ApiError(405, 405, "HTTP method " + method + " not allowed here; use " + allowed);
         }

@@ -2,6 +2,7 @@ package io.embedstream.serde;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -60,7 +61,7 @@ record RegistryEndpoint(String baseUrl, String authorizationHeader) {
     }
 
     private static String decode(String rawUserInfo) {
-        return java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String redact(String url) {

@@ -397,7 +397,10 @@ class ConfluentAvroSerdeTest {
             GenericRecord asGeneric = generic.deserializer().deserialize(TOPIC, bytes);
             assertThat(asGeneric.get("id")).hasToString("serde-1");
             assertThat(asGeneric.get("eventTime")).isEqualTo(record.getEventTime().toEpochMilli());
-            assertThat(generic.serializer().serialize(TOPIC, asGeneric)).isEqualTo(bytes);
+            // Not byte-equal in general: Avro writes map entries in the map's iteration order.
+            byte[] again = generic.serializer().serialize(TOPIC, asGeneric);
+            assertThat(ConfluentWireFormat.schemaId(again)).isEqualTo(ConfluentWireFormat.schemaId(bytes));
+            assertThat(serde.deserializer().deserialize(TOPIC, again)).isEqualTo(record);
         }
     }
 
