@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         Path cache = cacheDir != null ? cacheDir : defaultCacheDir();
-        Path modelDir = DemoModel.export(cache.resolve("demo-model"));
+        Path modelDir = DemoModel.ensure(cache.resolve("demo-model"));
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
                 EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start()) {
