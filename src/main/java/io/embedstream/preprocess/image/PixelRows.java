@@ -11,12 +11,16 @@ import java.awt.image.Raster;
  * Reads a decoded image one row at a time as floats in 0..255, in 1 (gray) or 3 (R, G, B) channels, so that
  * resizing never needs a second full-size copy of a large image.
  *
- * <p>Gray images (8- or 16-bit, with or without alpha) are read straight from the raster: Java2D labels them
- * with a linear gray colour space, and going through {@code getRGB} would apply a gamma curve to values that
- * are really already gamma-encoded. Everything else (RGB, palette, other colour spaces) is read through
- * {@link BufferedImage#getRGB}, which yields sRGB. Alpha is dropped, not composited (as TensorFlow's
- * {@code decode_png(channels=3)} does). RGB to gray uses TensorFlow's {@code rgb_to_grayscale} weights
- * 0.2989 R + 0.5870 G + 0.1140 B; gray to RGB repeats the value.
+ * <p>Gray and RGB images with one value per component (what ImageIO makes of JPEG, and of gray, RGB and
+ * gray/RGB+alpha PNG) are read straight from the raster, 16-bit values scaled to 0..255. That is what TensorFlow's
+ * decoders hand over: no colour management. Going through {@link BufferedImage#getRGB} instead would apply an
+ * embedded ICC profile, and for gray images would even apply a gamma curve, because Java2D labels them with a
+ * linear gray colour space although the values are gamma-encoded.
+ *
+ * <p>Everything else (palette images such as GIF and 8-bit BMP, packed RGB) is read through {@code getRGB}, which
+ * for these is an exact lookup. Alpha is dropped, not composited (as TensorFlow's {@code decode_png(channels=3)}).
+ * RGB to gray uses TensorFlow's {@code rgb_to_grayscale} weights 0.2989 R + 0.5870 G + 0.1140 B; gray to RGB
+ * repeats the value.
  */
 final class PixelRows {
     private PixelRows() {}
@@ -35,32 +39,49 @@ final class PixelRows {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        return isGray(image) ? new Gray(image, channels) : new Rgb(image, channels);
+        return isPlainComponents(image) ? new Components(image, channels) : new Rgb(image, channels);
     }
 
-    static boolean isGray(BufferedImage image) {
+    /** One raster band per gray or R, G, B component (plus maybe alpha), 1 to 16 bits each. */
+    static boolean isPlainComponents(BufferedImage image) {
         ColorModel cm = image.getColorModel();
         int type = image.getRaster().getTransferType();
-        return cm instanceof ComponentColorModel
-                && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
-                && cm.getNumColorComponents() == 1
-                && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT)
-                && cm.getComponentSize(0) <= 16;
+        if (!(cm instanceof ComponentColorModel) || (type != DataBuffer.TYPE_BYTE && type != DataBuffer.TYPE_USHORT)) {
+            return false;
+        }
+        int colourType = cm.getColorSpace().getType();
+        int colours = cm.getNumColorComponents();
+        if (!((colourType == ColorSpace.TYPE_GRAY && colours == 1) || (colourType == ColorSpace.TYPE_RGB && colours == 3))) {
+            return false;
+        }
+        int bits = cm.getComponentSize(0);
+        for (int c = 1; c < colours; c++) {
+            if (cm.getComponentSize(c) != bits) {
+                return false;
+            }
+        }
+        return bits >= 1 && bits <= 16 && image.getRaster().getNumBands() == cm.getNumComponents();
     }
 
-    private static final class Gray implements Source {
+    private static final class Components implements Source {
         private final Raster raster;
         private final int channels;
-        private final int bits;
+        private final int colours;
+        private final int bands;
+        private final boolean eightBit;
         private final double toByteScale;
-        private final int[] samples;
+        private final int[] pixels;
 
-        Gray(BufferedImage image, int channels) {
+        Components(BufferedImage image, int channels) {
+            ColorModel cm = image.getColorModel();
             this.raster = image.getRaster();
             this.channels = channels;
-            this.bits = image.getColorModel().getComponentSize(0);
+            this.colours = cm.getNumColorComponents();
+            this.bands = raster.getNumBands();
+            int bits = cm.getComponentSize(0);
+            this.eightBit = bits == 8;
             this.toByteScale = 255.0 / ((1 << bits) - 1);
-            this.samples = new int[raster.getWidth()];
+            this.pixels = new int[raster.getWidth() * bands];
         }
 
         @Override
@@ -76,17 +97,34 @@ final class PixelRows {
         @Override
         public void read(int y, float[] dst) {
             int w = raster.getWidth();
-            raster.getSamples(0, y, w, 1, 0, samples);
-            for (int x = 0; x < w; x++) {
-                float v = bits == 8 ? samples[x] : (float) (samples[x] * toByteScale);
-                if (channels == 1) {
-                    dst[x] = v;
+            raster.getPixels(0, y, w, 1, pixels);
+            for (int x = 0, p = 0; x < w; x++, p += bands) {
+                if (colours == 1) {
+                    float v = value(pixels[p]);
+                    if (channels == 1) {
+                        dst[x] = v;
+                    } else {
+                        dst[3 * x] = v;
+                        dst[3 * x + 1] = v;
+                        dst[3 * x + 2] = v;
+                    }
                 } else {
-                    dst[3 * x] = v;
-                    dst[3 * x + 1] = v;
-                    dst[3 * x + 2] = v;
+                    float r = value(pixels[p]);
+                    float g = value(pixels[p + 1]);
+                    float b = value(pixels[p + 2]);
+                    if (channels == 1) {
+                        dst[x] = gray(r, g, b);
+                    } else {
+                        dst[3 * x] = r;
+                        dst[3 * x + 1] = g;
+                        dst[3 * x + 2] = b;
+                    }
                 }
             }
+        }
+
+        private float value(int sample) {
+            return eightBit ? sample : (float) (sample * toByteScale);
         }
     }
 
@@ -121,7 +159,7 @@ final class PixelRows {
                 int g = (p >> 8) & 0xff;
                 int b = p & 0xff;
                 if (channels == 1) {
-                    dst[x] = 0.2989f * r + 0.5870f * g + 0.1140f * b;
+                    dst[x] = gray(r, g, b);
                 } else {
                     dst[3 * x] = r;
                     dst[3 * x + 1] = g;
@@ -129,5 +167,9 @@ final class PixelRows {
                 }
             }
         }
+    }
+
+    private static float gray(float r, float g, float b) {
+        return 0.2989f * r + 0.5870f * g + 0.1140f * b;
     }
 }

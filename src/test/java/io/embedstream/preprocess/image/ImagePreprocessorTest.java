@@ -10,8 +10,14 @@ import io.embedstream.config.ResizeMode;
 import io.embedstream.config.Scaling;
 import io.embedstream.model.FloatBatch;
 import java.awt.Color;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -139,6 +145,30 @@ class ImagePreprocessorTest {
                 .toRow(gray(new int[][] {{128, 7}}));
         // Going through getRGB would gamma-convert Java2D's "linear" gray; the raster value must come through as is.
         assertThat(row).containsExactly(128f, 128f, 128f, 7f, 7f, 7f);
+    }
+
+    @Test
+    void shouldReadRgbComponentsWithoutColourManagementLikeTensorFlow() {
+        // An RGB image in a non-sRGB colour space (as ImageIO makes for a JPEG/PNG with an embedded ICC profile):
+        // getRGB would convert to sRGB; TF's decoders ignore the profile, so the raw values must come through.
+        ColorSpace linear = ColorSpace.getInstance(ColorSpace.CS_LINEAR_RGB);
+        ComponentColorModel cm = new ComponentColorModel(linear, false, false,
+                Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        BufferedImage image = new BufferedImage(cm, cm.createCompatibleWritableRaster(1, 1), false, null);
+        image.getRaster().setPixel(0, 0, new int[] {100, 150, 200});
+        assertThat(image.getRGB(0, 0) & 0xffffff).as("getRGB would change the values").isNotEqualTo(0x6496c8);
+        float[] row = preprocessor(new ImageSpec(1, 1, 3), ResizeMode.STRETCH, Scaling.RAW).toRow(image);
+        assertThat(row).containsExactly(100f, 150f, 200f);
+    }
+
+    @Test
+    void shouldReadPaletteImagesThroughTheirPalette() {
+        BufferedImage decoded = decode(TestImages.encode(TestImages.split(8, 4, new Color(10, 20, 30),
+                new Color(200, 100, 50)), "gif"));
+        assertThat(decoded.getColorModel()).isInstanceOf(IndexColorModel.class);
+        float[] row = preprocessor(new ImageSpec(4, 8, 3), ResizeMode.STRETCH, Scaling.RAW).toRow(decoded);
+        assertThat(Arrays.copyOfRange(row, 0, 3)).containsExactly(10f, 20f, 30f);
+        assertThat(Arrays.copyOfRange(row, 21, 24)).containsExactly(200f, 100f, 50f);
     }
 
     @Test
