@@ -367,17 +367,14 @@ class ImageFetcherHttpTest {
 
     @Test
     void shouldNeverHaveMoreThanMaxConcurrencyRequestsInFlight() {
-        server.fallback(ex -> {
-            Thread.sleep(50);
-            TestHttpServer.respond(ex, 200, IMAGE);
-        });
+        server.fallback(server.delayed(50, IMAGE));
         List<ImageRequest> batch = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             batch.add(ImageRequest.of("" + i, server.url("/img" + i + ".png")));
         }
         List<FetchResult> results = fetcher(config().maxConcurrency(4).build()).fetchAll(batch);
         assertThat(results).allMatch(FetchResult::ok);
-        assertThat(server.maxInFlight()).isBetween(2, 4);
+        assertThat(server.maxConcurrentlyServed()).isBetween(2, 4);
     }
 
     @Test
@@ -385,10 +382,7 @@ class ImageFetcherHttpTest {
         int n = 64;
         int concurrency = 16;
         int delayMs = 50;
-        server.fallback(ex -> {
-            Thread.sleep(delayMs);
-            TestHttpServer.respond(ex, 200, IMAGE);
-        });
+        server.fallback(server.delayed(delayMs, IMAGE));
         List<ImageRequest> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             batch.add(ImageRequest.of("" + i, server.url("/img" + i + ".png")));
@@ -402,7 +396,7 @@ class ImageFetcherHttpTest {
         long ideal = (long) n / concurrency * delayMs; // 200 ms
         long serial = (long) n * delayMs;             // 3200 ms
         assertThat(ms).as("elapsed ms; ideal %d, serial %d", ideal, serial).isBetween(ideal, serial / 4);
-        assertThat(server.maxInFlight()).isLessThanOrEqualTo(concurrency);
+        assertThat(server.maxConcurrentlyServed()).isLessThanOrEqualTo(concurrency);
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on 127.0.0.1 for tests: counts every request it receives (on any path), records the Host
- * headers, and tracks how many requests are in flight at once.
+ * A real HTTP server on 127.0.0.1 for tests: counts every request it receives (on any path) and records the
+ * Host headers. {@link #delayed} handlers also track how many requests are being served at once.
  */
 final class TestHttpServer implements AutoCloseable {
 
@@ -29,8 +29,8 @@ final class TestHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger serving = new AtomicInteger();
+    private final AtomicInteger maxServing = new AtomicInteger();
     private final Map<String, AtomicInteger> perPath = new ConcurrentHashMap<>();
     private final List<String> hostHeaders = new CopyOnWriteArrayList<>();
     private volatile Handler fallback = ex -> respond(ex, 404, new byte[0]);
@@ -46,14 +46,11 @@ final class TestHttpServer implements AutoCloseable {
             requests.incrementAndGet();
             perPath.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger()).incrementAndGet();
             hostHeaders.add(exchange.getRequestHeaders().getFirst("Host"));
-            int now = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(now, Math::max);
             try {
                 handlers.getOrDefault(exchange.getRequestURI().getPath(), fallback).handle(exchange);
             } catch (Exception e) {
                 // the client went away (e.g. an aborted download); nothing to do
             } finally {
-                inFlight.decrementAndGet();
                 exchange.close();
             }
         });
@@ -99,8 +96,27 @@ final class TestHttpServer implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    int maxInFlight() {
-        return maxInFlight.get();
+    /**
+     * A handler that waits {@code delayMs} and then answers {@code body}. While it waits the request counts as
+     * being served; the count drops before the answer is sent, so a client cannot have its next request counted
+     * while this one still is (which would over-count concurrency).
+     */
+    Handler delayed(int delayMs, byte[] body) {
+        return exchange -> {
+            int now = serving.incrementAndGet();
+            maxServing.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(delayMs);
+            } finally {
+                serving.decrementAndGet();
+            }
+            respond(exchange, 200, body);
+        };
+    }
+
+    /** The most requests that {@link #delayed} handlers were serving at the same moment. */
+    int maxConcurrentlyServed() {
+        return maxServing.get();
     }
 
     List<String> hostHeaders() {
