@@ -1,0 +1,361 @@
+package io.embedstream.preprocess.image;
+
+import io.embedstream.config.ConfigException;
+import io.embedstream.config.ImageConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches the bytes of a whole micro-batch of images at once, from {@code http://}, {@code https://} or
+ * {@code file://} URIs (or takes inline bytes as they are).
+ *
+ * <p><b>Concurrency.</b> Fetches run on a fixed pool of {@code image.max-concurrency} threads that this fetcher
+ * owns, so at most that many are in flight at once, over all callers together. {@link #fetchAll} returns when
+ * every request of the batch has an outcome; results are in request order. A retry waits for its back-off
+ * without holding a pool thread.
+ *
+ * <p><b>Failures are values.</b> Bad input (a bad URI, a refused host, a 404, a timeout, an oversized body)
+ * becomes a {@link FetchResult.Failed} with a {@link FailureReason}; nothing is thrown for it. Timeouts and HTTP
+ * 5xx are retried up to {@code image.max-retries} times with exponential back-off; 4xx never.
+ *
+ * <p><b>HTTP.</b> Redirects are followed here, up to {@code image.max-redirects}; every hop passes the
+ * {@link UrlPolicy} again and goes only to http or https. Each hop connects to the addresses that the policy
+ * vetted (see {@link PinnedHttpGet}), so the host is resolved once per hop and a changed DNS answer cannot
+ * redirect the connection. Downloads stop as soon as they exceed {@code image.max-bytes}.
+ *
+ * <p><b>Threads and ownership.</b> Thread-safe: one instance is meant to be shared by all stream threads. It owns
+ * its worker threads (daemon threads named {@code embedstream-image-fetch-N}) and must be closed by whoever
+ * created it. {@link #close()} fails the outcomes still pending with an {@link IllegalStateException};
+ * connections still open end within their timeouts. The returned byte arrays belong to the caller.
+ */
+public final class ImageFetcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ImageFetcher.class);
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    private final ImageConfig config;
+    private final UrlPolicy policy;
+    private final RootedFileReader files;
+    private final PinnedHttpGet http;
+    private final ThreadPoolExecutor workers;
+    private final Set<CompletableFuture<FetchResult>> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /** A fetcher with the JVM's DNS resolver and default TLS trust store. */
+    public ImageFetcher(ImageConfig config) {
+        this(config, HostResolver.system(), defaultTls());
+    }
+
+    /**
+     * @param resolver resolves host names for the policy check (and so for the connection)
+     * @param tls      the TLS context for https (its trust store decides which certificates are accepted)
+     * @throws ConfigException if an {@code image.roots} entry is not an existing directory
+     */
+    public ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.policy = new UrlPolicy(config, resolver);
+        this.files = new RootedFileReader(config.roots(), config.maxBytes());
+        this.http = new PinnedHttpGet(tls.getSocketFactory(), config.connectTimeoutMs(), config.readTimeoutMs(),
+                config.maxBytes());
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(config.maxConcurrency(), config.maxConcurrency(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "embedstream-image-fetch-" + threadNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        if (config.allowPrivate()) {
+            log.warn("image.allow-private=true: images may be fetched from private network addresses");
+        }
+        log.info("Image fetcher ready: max-concurrency={}, roots={}, allow-hosts={}, deny-hosts={}, max-bytes={}, "
+                        + "timeouts connect={}ms read={}ms, max-retries={}, max-redirects={}",
+                config.maxConcurrency(), config.roots(), config.allowHosts(), config.denyHosts(), config.maxBytes(),
+                config.connectTimeoutMs(), config.readTimeoutMs(), config.maxRetries(), config.maxRedirects());
+    }
+
+    /**
+     * Fetches all requests concurrently and waits for all of them.
+     *
+     * @return one result per request, in request order
+     * @throws IllegalStateException if this fetcher is or gets closed, or the calling thread is interrupted
+     *                               (its interrupt flag is then set again and the unfinished fetches are abandoned)
+     */
+    public List<FetchResult> fetchAll(List<ImageRequest> requests) {
+        List<CompletableFuture<FetchResult>> futures = submitAll(requests);
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(false));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while fetching " + requests.size() + " images", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fetching " + requests.size() + " images failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+        List<FetchResult> results = new ArrayList<>(futures.size());
+        futures.forEach(f -> results.add(f.join()));
+        return results;
+    }
+
+    /**
+     * As {@link #fetchAll}, without blocking: the future completes when every request has an outcome. It
+     * completes exceptionally only if the fetcher is closed first.
+     */
+    public CompletableFuture<List<FetchResult>> fetchAllAsync(List<ImageRequest> requests) {
+        List<CompletableFuture<FetchResult>> futures = submitAll(requests);
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<FetchResult> results = new ArrayList<>(futures.size());
+            futures.forEach(f -> results.add(f.join()));
+            return results;
+        });
+    }
+
+    /** Fetches one image; a convenience for {@code fetchAll(List.of(request)).get(0)}. */
+    public FetchResult fetch(ImageRequest request) {
+        return fetchAll(List.of(request)).get(0);
+    }
+
+    /** Stops the worker threads and fails every outcome not yet known. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        workers.shutdownNow();
+        IllegalStateException closedError = new IllegalStateException("the image fetcher was closed");
+        for (CompletableFuture<FetchResult> f : pending) {
+            f.completeExceptionally(closedError);
+        }
+        try {
+            if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+                log.info("Image fetcher closed; fetches still on the wire end within their timeouts");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<CompletableFuture<FetchResult>> submitAll(List<ImageRequest> requests) {
+        if (closed) {
+            throw new IllegalStateException("the image fetcher is closed");
+        }
+        List<CompletableFuture<FetchResult>> futures = new ArrayList<>(requests.size());
+        for (ImageRequest request : requests) {
+            futures.add(submit(Objects.requireNonNull(request, "request")));
+        }
+        return futures;
+    }
+
+    private CompletableFuture<FetchResult> submit(ImageRequest request) {
+        CompletableFuture<FetchResult> future = new CompletableFuture<>();
+        if (request.hasInlineBytes()) {
+            future.complete(inline(request));
+            return future;
+        }
+        pending.add(future);
+        future.whenComplete((v, e) -> pending.remove(future));
+        if (closed) { // close() may have run between the check in submitAll and pending.add
+            future.completeExceptionally(new IllegalStateException("the image fetcher was closed"));
+        }
+        schedule(request, 0, future, 0);
+        return future;
+    }
+
+    private FetchResult inline(ImageRequest request) {
+        byte[] bytes = request.bytes();
+        if (bytes.length > config.maxBytes()) {
+            return new FetchResult.Failed(request, ImageFailure.of(FailureReason.TOO_LARGE, request.describe(),
+                    "image " + request.describe() + " is " + bytes.length + " bytes; the limit is image.max-bytes="
+                            + config.maxBytes()));
+        }
+        return new FetchResult.Fetched(request, bytes, request.describe());
+    }
+
+    private void schedule(ImageRequest request, int attempt, CompletableFuture<FetchResult> future, long delayMs) {
+        Executor executor = delayMs <= 0 ? workers
+                : CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, workers);
+        try {
+            executor.execute(() -> attempt(request, attempt, future));
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new IllegalStateException("the image fetcher was closed", e));
+        }
+    }
+
+    private void attempt(ImageRequest request, int attempt, CompletableFuture<FetchResult> future) {
+        if (future.isDone()) {
+            return; // cancelled, or the fetcher was closed
+        }
+        try {
+            Body body = fetchOnce(request);
+            future.complete(new FetchResult.Fetched(request, body.bytes(), body.source()));
+        } catch (FetchException e) {
+            if (e.retryable() && attempt < config.maxRetries() && !closed) {
+                long delay = backoffMs(attempt);
+                log.debug("Attempt {} for {} failed ({}); retrying in {} ms", attempt + 1, request.describe(),
+                        e.getMessage(), delay);
+                schedule(request, attempt + 1, future, delay);
+                return;
+            }
+            ImageFailure failure = e.failure();
+            if (attempt > 0) {
+                failure = failure.withSuffix("; gave up after " + (attempt + 1) + " attempts (image.max-retries="
+                        + config.maxRetries() + ")");
+            }
+            log.debug("Fetch failed: {}", failure);
+            future.complete(new FetchResult.Failed(request, failure));
+        } catch (RuntimeException e) {
+            log.warn("Unexpected error fetching {}", request.describe(), e);
+            future.complete(new FetchResult.Failed(request, ImageFailure.of(FailureReason.IO_ERROR,
+                    request.describe(), "image " + request.describe() + ": unexpected error: " + e)));
+        } catch (Error e) {
+            future.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** {@code retry-backoff-ms * 2^attempt}, capped at a minute, with "equal jitter" (half fixed, half random). */
+    private long backoffMs(int attempt) {
+        long delay = config.retryBackoffMs();
+        for (int i = 0; i < attempt && delay < MAX_BACKOFF_MS; i++) {
+            delay *= 2;
+        }
+        delay = Math.min(delay, MAX_BACKOFF_MS);
+        long half = delay / 2;
+        return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
+    }
+
+    private record Body(byte[] bytes, String source) {}
+
+    private Body fetchOnce(ImageRequest request) throws FetchException {
+        String described = request.describe();
+        String label = "image " + described;
+        if (request.uri() == null || request.uri().isBlank()) {
+            throw FetchException.of(FailureReason.INVALID_URI, described, "record " + request.id()
+                    + " has no image uri and no inline bytes; expected an http(s):// or file:// URI");
+        }
+        URI uri;
+        try {
+            uri = Uris.parse(request.uri());
+        } catch (URISyntaxException e) {
+            throw new FetchException(ImageFailure.of(FailureReason.INVALID_URI, described, label
+                    + " is not a valid URI (" + e.getMessage() + ")"), false, e);
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme == null) {
+            throw FetchException.of(FailureReason.INVALID_URI, described, label
+                    + " has no scheme; expected file://, http:// or https://");
+        }
+        switch (scheme) {
+            case "file":
+                return new Body(files.read(uri, label), described);
+            case "http":
+            case "https":
+                return fetchHttp(uri, label);
+            default:
+                throw FetchException.of(FailureReason.UNSUPPORTED_SCHEME, described, label + " uses scheme '"
+                        + scheme + "'; supported: file, http, https");
+        }
+    }
+
+    private Body fetchHttp(URI start, String label) throws FetchException {
+        String source = Uris.redact(start);
+        URI current = start;
+        for (int redirects = 0; ; redirects++) {
+            String hopLabel = redirects == 0 ? label
+                    : label + " (redirect " + redirects + " to " + Uris.redact(current) + ")";
+            checkHttpUri(current, source, hopLabel);
+            UrlPolicy.Allowed allowed = policy.vet(current, hopLabel);
+            PinnedHttpGet.Response response = http.get(current, allowed.host(), allowed.addresses(), hopLabel);
+            int status = response.status();
+            if (status >= 200 && status < 300) {
+                return new Body(response.body(), Uris.redact(current));
+            }
+            if (isRedirect(status)) {
+                if (redirects >= config.maxRedirects()) {
+                    throw new FetchException(ImageFailure.http(FailureReason.HTTP_STATUS, source, status, hopLabel
+                            + ": another redirect (HTTP " + status + "), but image.max-redirects="
+                            + config.maxRedirects() + " were already followed"), false, null);
+                }
+                current = redirectTarget(current, response, source, hopLabel);
+                continue;
+            }
+            if (status == 404 || status == 410) {
+                throw new FetchException(ImageFailure.http(FailureReason.NOT_FOUND, source, status, hopLabel
+                        + ": the server answered HTTP " + status + " (not found); expected 200 with the image"), false, null);
+            }
+            throw new FetchException(ImageFailure.http(FailureReason.HTTP_STATUS, source, status, hopLabel
+                    + ": the server answered HTTP " + status + "; expected 200 with the image"), status >= 500, null);
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static URI redirectTarget(URI current, PinnedHttpGet.Response response, String source, String label)
+            throws FetchException {
+        String location = response.header("location");
+        if (location == null || location.isBlank()) {
+            throw new FetchException(ImageFailure.http(FailureReason.HTTP_STATUS, source, response.status(), label
+                    + ": redirect (HTTP " + response.status() + ") without a Location header"), false, null);
+        }
+        URI next;
+        try {
+            URI base = current.getRawPath() == null || current.getRawPath().isEmpty()
+                    ? new URI(current.getScheme() + "://" + current.getRawAuthority() + "/") : current;
+            next = base.resolve(Uris.parse(location));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new FetchException(ImageFailure.http(FailureReason.INVALID_URI, source, response.status(), label
+                    + ": redirect Location '" + Uris.redact(location) + "' is not a valid URI"), false, e);
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new FetchException(ImageFailure.http(FailureReason.BLOCKED_BY_POLICY, source, response.status(),
+                    label + ": redirect to '" + Uris.redact(next) + "' refused; only http and https redirects are "
+                            + "followed"), false, null);
+        }
+        return next;
+    }
+
+    private static void checkHttpUri(URI uri, String source, String label) throws FetchException {
+        if (uri.getHost() == null) {
+            throw FetchException.of(FailureReason.INVALID_URI, source, label
+                    + " has no valid host; expected http(s)://host[:port]/path");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw FetchException.of(FailureReason.INVALID_URI, source, label
+                    + " carries credentials (user:password@); they are not supported in image URIs");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw FetchException.of(FailureReason.INVALID_URI, source, label + " has port " + uri.getPort()
+                    + "; expected 1-65535");
+        }
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context in this JVM", e);
+        }
+    }
+}

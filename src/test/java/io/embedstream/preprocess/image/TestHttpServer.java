@@ -1,0 +1,145 @@
+package io.embedstream.preprocess.image;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on 127.0.0.1 for tests: counts every request it receives (on any path) and records the
+ * Host headers. {@link #delayed} handlers also track how many requests are being served at once.
+ */
+final class TestHttpServer implements AutoCloseable {
+
+    @FunctionalInterface
+    interface Handler {
+        void handle(HttpExchange exchange) throws Exception;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger serving = new AtomicInteger();
+    private final AtomicInteger maxServing = new AtomicInteger();
+    private final Map<String, AtomicInteger> perPath = new ConcurrentHashMap<>();
+    private final List<String> hostHeaders = new CopyOnWriteArrayList<>();
+    private volatile Handler fallback = ex -> respond(ex, 404, new byte[0]);
+
+    TestHttpServer() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 200);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            perPath.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicInteger()).incrementAndGet();
+            hostHeaders.add(exchange.getRequestHeaders().getFirst("Host"));
+            try {
+                handlers.getOrDefault(exchange.getRequestURI().getPath(), fallback).handle(exchange);
+            } catch (Exception e) {
+                // the client went away (e.g. an aborted download); nothing to do
+            } finally {
+                exchange.close();
+            }
+        });
+        server.start();
+    }
+
+    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+
+    TestHttpServer route(String path, Handler handler) {
+        handlers.put(path, handler);
+        return this;
+    }
+
+    TestHttpServer fallback(Handler handler) {
+        this.fallback = handler;
+        return this;
+    }
+
+    /** Serves {@code bytes} with a Content-Length at {@code path}. */
+    TestHttpServer serve(String path, byte[] bytes) {
+        return route(path, ex -> respond(ex, 200, bytes));
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT/path}. */
+    String url(String path) {
+        return url("127.0.0.1", path);
+    }
+
+    String url(String host, String path) {
+        return "http://" + host + ":" + port() + path;
+    }
+
+    int requestCount() {
+        return requests.get();
+    }
+
+    int requestCount(String path) {
+        AtomicInteger n = perPath.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * A handler that waits {@code delayMs} and then answers {@code body}. While it waits the request counts as
+     * being served; the count drops before the answer is sent, so a client cannot have its next request counted
+     * while this one still is (which would over-count concurrency).
+     */
+    Handler delayed(int delayMs, byte[] body) {
+        return exchange -> {
+            int now = serving.incrementAndGet();
+            maxServing.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(delayMs);
+            } finally {
+                serving.decrementAndGet();
+            }
+            respond(exchange, 200, body);
+        };
+    }
+
+    /** The most requests that {@link #delayed} handlers were serving at the same moment. */
+    int maxConcurrentlyServed() {
+        return maxServing.get();
+    }
+
+    List<String> hostHeaders() {
+        return List.copyOf(hostHeaders);
+    }
+
+    static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    static void redirect(HttpExchange exchange, int status, String location) throws IOException {
+        exchange.getResponseHeaders().add("Location", location);
+        exchange.sendResponseHeaders(status, -1);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
