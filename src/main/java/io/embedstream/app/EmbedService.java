@@ -2,12 +2,18 @@ package io.embedstream.app;
 
 import io.embedstream.avro.EnrichedRecord;
 import io.embedstream.avro.FeatureRecord;
+import io.embedstream.avro.ImageReference;
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigException;
 import io.embedstream.model.EmbeddingModel;
 import io.embedstream.model.ModelDescription;
 import io.embedstream.model.ModelLoader;
 import io.embedstream.postprocess.Postprocessor;
+import io.embedstream.preprocess.image.ImageDecoder;
+import io.embedstream.preprocess.image.ImageFetcher;
+import io.embedstream.preprocess.image.ImagePipeline;
+import io.embedstream.preprocess.image.ImagePreprocessor;
+import io.embedstream.preprocess.image.ImageSpec;
 import io.embedstream.serde.ConfluentAvroDeserializer;
 import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
@@ -16,6 +22,7 @@ import io.embedstream.stream.EmbeddingPipeline;
 import io.embedstream.stream.EmbeddingTopology;
 import io.embedstream.stream.Enricher;
 import io.embedstream.stream.FeatureInputHandler;
+import io.embedstream.stream.ImageInputHandler;
 import io.embedstream.stream.InputHandler;
 import io.embedstream.stream.OutputMetadata;
 import io.embedstream.stream.StreamMetrics;
@@ -24,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -46,13 +54,16 @@ public final class EmbedService implements AutoCloseable {
     private final ThreadSessions sessions;
     private final StreamsRunner runner;
     private final StreamMetrics metrics;
+    private final List<AutoCloseable> resources;
     private boolean closed;
 
-    private EmbedService(EmbeddingModel model, ThreadSessions sessions, StreamsRunner runner, StreamMetrics metrics) {
+    private EmbedService(EmbeddingModel model, ThreadSessions sessions, StreamsRunner runner, StreamMetrics metrics,
+            List<AutoCloseable> resources) {
         this.model = model;
         this.sessions = sessions;
         this.runner = runner;
         this.metrics = metrics;
+        this.resources = resources;
     }
 
     /** Starts with its own meter registry. */
@@ -81,11 +92,12 @@ public final class EmbedService implements AutoCloseable {
         LOG.info("Output schema {} has id {} in {}", EnrichedRecord.getClassSchema().getFullName(), schemaId, registry);
 
         EmbeddingModel model = ModelLoader.load(config.model(), config.processing().streamThreads());
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
             ModelDescription description = model.description();
             Postprocessor postprocessor = new Postprocessor(config.embedding().pooling(), config.embedding().normalize());
             long dimension = postprocessor.dimension(description.output().name(), description.output().shape());
-            InputHandler<?> input = inputHandler(config, registry, description);
+            InputHandler<?> input = inputHandler(config, registry, description, resources);
             LOG.info("Model {} v{}: input {} -> layer {} -> {} pooling, {} normalisation -> {}-d embeddings on {}",
                     description.name(), description.version(), description.input(), description.output(),
                     config.embedding().pooling(), config.embedding().normalize(),
@@ -104,15 +116,16 @@ public final class EmbedService implements AutoCloseable {
             Properties properties = StreamsSettings.of(config);
             StreamsRunner runner = new StreamsRunner(topology, properties, buffers, CLOSE_TIMEOUT);
             runner.start();
-            return new EmbedService(model, sessions, runner, metrics);
+            return new EmbedService(model, sessions, runner, metrics, resources);
         } catch (RuntimeException e) {
+            closeAll(resources);
             model.close();
             throw e;
         }
     }
 
     private static InputHandler<?> inputHandler(AppConfig config, SchemaRegistryClient registry,
-            ModelDescription description) {
+            ModelDescription description, List<AutoCloseable> resources) {
         long[] shape = description.input().shape();
         long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
         return switch (config.input().format()) {
@@ -123,8 +136,13 @@ public final class EmbedService implements AutoCloseable {
                 }
                 yield new FeatureInputHandler(ConfluentAvroDeserializer.specific(registry, FeatureRecord.class), rowShape);
             }
-            case IMAGE_REFERENCE -> throw new ConfigException(
-                    "input.format: image-reference is not available in this build; allowed: feature-vector");
+            case IMAGE_REFERENCE -> {
+                ImageFetcher fetcher = new ImageFetcher(config.image());
+                resources.add(fetcher);
+                ImagePreprocessor preprocessor = ImagePreprocessor.of(config.image(), ImageSpec.fromInputShape(shape));
+                yield new ImageInputHandler(ConfluentAvroDeserializer.specific(registry, ImageReference.class),
+                        new ImagePipeline(fetcher, new ImageDecoder(config.image().maxPixels()), preprocessor));
+            }
         };
     }
 
@@ -150,8 +168,19 @@ public final class EmbedService implements AutoCloseable {
         closed = true;
         LOG.info("Stopping embedstream");
         runner.close();
+        closeAll(resources);
         sessions.close();
         model.close();
         LOG.info("Stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resource, e.toString());
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.TreeMap;
  * precedence of its sources (defaults &lt; YAML file &lt; environment &lt; command line).
  *
  * @param applicationId Kafka Streams {@code application.id}: instances with the same id share the work
+ * @param image         fetching and preprocessing of image references (used when input.format is image-reference)
  * @param kafka         Kafka client properties passed through as they are (bootstrap.servers, security.protocol,
  *                      sasl.*, ssl.*, ...), to the streams, producer, consumer and admin clients
  */
@@ -15,6 +16,7 @@ public record AppConfig(
         String applicationId,
         TopicsConfig topics,
         InputConfig input,
+        ImageConfig image,
         Map<String, String> kafka,
         RegistryConfig registry,
         ModelConfig model,
@@ -26,6 +28,7 @@ public record AppConfig(
         applicationId = Checks.requireText("application-id", applicationId);
         Checks.required("topics", topics);
         Checks.required("input", input);
+        image = image == null ? ImageConfig.defaults() : image;
         kafka = kafka == null ? Map.of() : Map.copyOf(new TreeMap<>(kafka));
         if (!kafka.containsKey("bootstrap.servers")) {
             throw new ConfigException("kafka.bootstrap.servers is required but was not set "
@@ -44,7 +47,8 @@ public record AppConfig(
         Map<String, String> shown = new TreeMap<>();
         kafka.forEach((k, v) -> shown.put(k, isSecret(k) ? "***" : v));
         return "AppConfig[applicationId=" + applicationId + ", topics=" + topics + ", input=" + input
-                + ", kafka=" + shown + ", registry=" + registry + ", model=" + model + ", embedding=" + embedding
+                + (input.format() == InputFormat.IMAGE_REFERENCE ? ", image=" + image : "") + ", kafka=" + shown
+                + ", registry=" + registry + ", model=" + model + ", embedding=" + embedding
                 + ", batching=" + batching + ", processing=" + processing + "]";
     }
 

@@ -1,0 +1,73 @@
+package io.embedstream.stream;
+
+import io.embedstream.avro.ImageReference;
+import io.embedstream.preprocess.image.ImageFailure;
+import io.embedstream.preprocess.image.ImagePipeline;
+import io.embedstream.preprocess.image.ImageRequest;
+import io.embedstream.preprocess.image.ImageResult;
+import io.embedstream.serde.RecordDecodingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Image-reference records ({@code schemas/ImageReference.avsc}). Decoding only checks the record;
+ * the images of a whole batch are fetched concurrently, decoded and preprocessed in {@link #rows},
+ * and each image that fails becomes a dead letter whose reason is the fetch or decode reason
+ * ({@code NOT_FOUND}, {@code TIMEOUT}, {@code BLOCKED_BY_POLICY}, ...). Thread-safe; does not own the pipeline.
+ */
+public final class ImageInputHandler implements InputHandler<ImageRequest> {
+
+    private final Deserializer<ImageReference> deserializer;
+    private final ImagePipeline pipeline;
+
+    public ImageInputHandler(Deserializer<ImageReference> deserializer, ImagePipeline pipeline) {
+        this.deserializer = deserializer;
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public DecodedInput<ImageRequest> decode(String topic, byte[] value) {
+        if (value == null) {
+            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+                    "the record has no value (a tombstone); expected an ImageReference");
+        }
+        ImageReference record;
+        try {
+            record = deserializer.deserialize(topic, value);
+        } catch (RecordDecodingException e) {
+            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+                    "the value is not an ImageReference in Confluent Avro wire format (" + e.reason() + "): "
+                            + e.getMessage(), e);
+        }
+        boolean hasBytes = record.getBytes() != null && record.getBytes().remaining() > 0;
+        if (!hasBytes && (record.getUri() == null || record.getUri().isBlank())) {
+            throw new InvalidRecordException("INVALID_URI", "record " + record.getId()
+                    + " has neither a uri nor inline bytes; expected one of them");
+        }
+        Long eventTime = record.getEventTime() == null ? null : record.getEventTime().toEpochMilli();
+        Map<String, String> attributes = record.getAttributes() == null ? Map.of() : Map.copyOf(record.getAttributes());
+        return new DecodedInput<>(record.getId(), attributes, eventTime, ImageRequest.from(record));
+    }
+
+    @Override
+    public List<VectorOutcome> rows(List<ImageRequest> payloads) {
+        List<VectorOutcome> out = new ArrayList<>(payloads.size());
+        for (ImageResult result : pipeline.process(payloads)) {
+            if (result instanceof ImageResult.Ready ready) {
+                out.add(VectorOutcome.ok(ready.row()));
+            } else {
+                ImageResult.Failed failed = (ImageResult.Failed) result;
+                out.add(VectorOutcome.failed(new RecordFailure(failed.failure().reason().name(),
+                        ImageFailure.class.getName(), failed.failure().message())));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long[] rowShape() {
+        return pipeline.target().rowShape();
+    }
+}
