@@ -11,6 +11,11 @@ import java.util.Arrays;
  * @param shape static shape; -1 for unknown dimensions (axis 0 is the batch)
  */
 public record TensorInfo(String name, String op, String dtype, long[] shape) {
+    /** A copy with another static shape. */
+    public TensorInfo withShape(long[] newShape) {
+        return new TensorInfo(name, op, dtype, newShape);
+    }
+
     @Override
     public String toString() {
         return name + " (" + op + ", " + dtype + ", " + Arrays.toString(shape) + ")";
