@@ -3,10 +3,12 @@ package io.embedstream.model.runtime;
 import io.embedstream.model.FloatBatch;
 import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelException;
+import io.embedstream.model.ModelInputException;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -65,6 +67,9 @@ final class TfInferenceSession implements InferenceSession {
             return new FloatBatch(data, shape);
         } catch (ModelException e) {
             throw e;
+        } catch (TFInvalidArgumentException e) {
+            // The graph rejected the values (a failed assertion or numeric check): caused by the data.
+            throw new ModelInputException("model '" + modelName + "' rejected its input: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new ModelException("model '" + modelName + "' failed on a batch of shape "
                     + Arrays.toString(batch.shape()) + ": " + e.getMessage(), e);
