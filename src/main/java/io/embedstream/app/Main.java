@@ -25,8 +25,13 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line without exiting the JVM (tests call this). */
+    /** Runs the command line without exiting the JVM. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line; tests use it to capture output with {@code setOut}/{@code setErr}. */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof ModelException || e instanceof SchemaRegistryException) {
@@ -35,7 +40,7 @@ public final class Main implements Runnable {
             }
             throw e;
         });
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     @Override

@@ -122,7 +122,9 @@ class CrashRecoveryIT {
                 Thread.sleep(2000); // let any late duplicate show up
                 int exit = last.stop();
                 assertThat(complete).as("all ids committed; see %s", last.log()).isTrue();
-                assertThat(exit).as("exit code after SIGTERM").isZero();
+                // 143 = 128 + SIGTERM: the JVM's status for a signal-initiated shutdown; the hook still ran.
+                assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+                assertThat(Files.readString(last.log())).as("graceful stop logged").contains("Stopped");
 
                 Map<String, Integer> counts = committed.counts();
                 long duplicates = counts.values().stream().mapToLong(c -> c - 1).sum();
