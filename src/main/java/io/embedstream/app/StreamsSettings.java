@@ -20,7 +20,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processing().guarantee().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.processing().streamThreads()));
         // The wall-clock punctuator that flushes lingering batches only runs between polls.
-        long pollMs = Math.max(1, Math.min(100, config.batching().lingerMs() / 2));
+        long pollMs = Math.max(1, Math.min(100, config.batching().lingerMs() / 4));
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Long.toString(pollMs));
         // The service has no global state; this only opts in to Kafka 5.0's default and silences its warning.
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");

@@ -1,0 +1,20 @@
+package io.embedstream.app;
+
+import io.embedstream.app.bench.LayerBench;
+import io.embedstream.app.bench.StreamBench;
+import picocli.CommandLine.Command;
+
+/** {@code embedstream bench}: benchmarks that report ratios against baselines measured in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks with same-run baselines; prints medians and ratios.",
+        subcommands = {LayerBench.class, StreamBench.class})
+final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+}
