@@ -95,6 +95,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             oldestPendingSinceMs = context.currentSystemTimeMs();
             LOG.info("Task {} restored {} buffered records; they run at the next flush", context.taskId(), pendingCount);
         }
+        sessions.get(); // open this thread's TF session now, so that the first batch does not wait for it
         long interval = Math.max(1, Math.min(batching.lingerMs(), 1000) / 4);
         context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }

@@ -163,7 +163,8 @@ class BatchingIT {
             double loadMean = (batches.totalAmount() - idle) / (batches.count() - idleBatches);
 
             LOG.info("mean batch size: idle {} ({} batches), load {} ({} batches); idle latency median {} ms, max {} ms "
-                    + "(linger {} ms)", idleMean, idleBatches, loadMean, batches.count() - idleBatches, medianMs, maxMs, lingerMs);
+                    + "(linger {} ms); all {}", idleMean, idleBatches, loadMean, batches.count() - idleBatches, medianMs, maxMs, lingerMs,
+                    java.util.Arrays.toString(latencies));
             assertThat(idleMean).as("idle input runs alone").isLessThanOrEqualTo(1.5);
             assertThat(loadMean).as("batches grow with load").isGreaterThan(8 * idleMean);
             assertThat(medianMs).as("an idle record waits about linger-ms").isBetween(lingerMs, lingerMs + 100);
