@@ -78,6 +78,31 @@ public final class LayerCatalog {
         return layers.stream().map(Layer::name).toList();
     }
 
+    /**
+     * The layer most likely meant as an embedding: the last leaf layer before the classifier head. The
+     * head is the last leaf layer, together with the parameterised layer before it when the last one
+     * is a parameter-free activation (a Dense followed by a separate Softmax). Parameter-free
+     * pass-through layers (inference-mode Dropout, an {@code Identity}) right before the head are
+     * skipped. A single-layer model suggests that layer.
+     */
+    public Optional<Layer> suggestedEmbedding() {
+        List<Layer> leaves = layers.stream().filter(l -> !l.container()).toList();
+        if (leaves.isEmpty()) {
+            return Optional.empty();
+        }
+        int head = leaves.size() - 1;
+        if (head > 0 && !leaves.get(head).parameterised() && leaves.get(head - 1).parameterised()) {
+            head--;
+        }
+        for (int i = head - 1; i >= 0; i--) {
+            Layer l = leaves.get(i);
+            if (!(l.opType().equals("Identity") && !l.parameterised())) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.of(leaves.get(leaves.size() - 1));
+    }
+
     /** A layer name that matches several layers. */
     public static final class AmbiguousLayerException extends RuntimeException {
         private final List<String> candidates;
@@ -125,7 +150,9 @@ public final class LayerCatalog {
             String base = topContainers.size() == 1 && topScopes.size() == 1 ? topContainers.get(0) : "";
             List<Layer> found = new ArrayList<>();
             visit(base, base, found);
-            found.sort(Comparator.comparingInt(l -> body.position(l.output().node())));
+            // Execution order; a nested model comes right after its own last layer.
+            found.sort(Comparator.<Layer>comparingInt(l -> body.position(l.output().node()))
+                    .thenComparing(Layer::container));
             return found;
         }
 
