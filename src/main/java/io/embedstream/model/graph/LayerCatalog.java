@@ -2,6 +2,7 @@ package io.embedstream.model.graph;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 
@@ -127,6 +129,8 @@ public final class LayerCatalog {
         /** Scope → immediate sub-scopes. */
         private final Map<String, Set<String>> children = new TreeMap<>();
         private final Set<String> frameOutputs = new HashSet<>();
+        /** Producer node → (consumer node, tensor consumed), for nodes on the path. */
+        private final Map<String, List<Map.Entry<String, TensorRef>>> consumers = new HashMap<>();
 
         Scan(Frame frame) {
             this.frame = frame;
@@ -136,10 +140,13 @@ public final class LayerCatalog {
                 frameOutputs.add(t.node());
             }
             for (String op : onPath) {
+                for (TensorRef in : body.dataInputs(op)) {
+                    consumers.computeIfAbsent(in.node(), k -> new ArrayList<>()).add(Map.entry(op, in));
+                }
                 String scope = parent(op);
                 direct.computeIfAbsent(scope, k -> new ArrayList<>()).add(op);
                 for (String s = scope; !s.isEmpty(); s = parent(s)) {
-                    children.computeIfAbsent(parent(s), k -> new java.util.TreeSet<>()).add(s);
+                    children.computeIfAbsent(parent(s), k -> new TreeSet<>()).add(s);
                 }
             }
         }
@@ -228,14 +235,9 @@ public final class LayerCatalog {
                     result.put(out.index(), out);
                 }
             }
-            for (String consumer : onPath) {
-                if (consumer.startsWith(prefix)) {
-                    continue;
-                }
-                for (TensorRef in : body.dataInputs(consumer)) {
-                    if (in.node().equals(node.getName())) {
-                        result.put(in.index(), in);
-                    }
+            for (Map.Entry<String, TensorRef> use : consumers.getOrDefault(node.getName(), List.of())) {
+                if (!use.getKey().startsWith(prefix)) {
+                    result.put(use.getValue().index(), use.getValue());
                 }
             }
             return result.values().stream()
