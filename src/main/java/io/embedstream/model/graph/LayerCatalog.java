@@ -25,7 +25,8 @@ import org.tensorflow.proto.NodeDef;
  * in topological order, whose value is used outside the scope or is a frame output: for a Dense that is
  * {@code Relu} after {@code BiasAdd}, for an inference Dropout its {@code Identity}.
  *
- * <p>Names are relative to the outermost model scope when the frame has exactly one top-level
+ * <p>Scopes whose output does not depend on the model input (only constants or variables) are left out.
+ * Names are relative to the outermost model scope when the frame has exactly one top-level
  * container (a Keras model's {@code sequential/}); otherwise relative to the root. Only ops on the
  * inference path (ancestors of the frame's outputs) count. Immutable.
  */
@@ -151,12 +152,35 @@ public final class LayerCatalog {
             }
         }
 
+        /** Nodes on the path that depend on the model input (a placeholder, or a non-resource argument). */
+        private Set<String> fed() {
+            Set<String> fed = new HashSet<>();
+            for (NodeDef node : body.nodes()) {
+                String name = node.getName();
+                if (!onPath.contains(name)) {
+                    continue;
+                }
+                boolean fromInput = node.getOp().equals("Placeholder");
+                for (TensorRef in : body.dataInputs(name)) {
+                    fromInput |= fed.contains(in.node())
+                            || (body.isArg(in) && body.dtype(in) != DataType.DT_RESOURCE);
+                }
+                if (fromInput) {
+                    fed.add(name);
+                }
+            }
+            return fed;
+        }
+
         List<Layer> layers() {
             Set<String> topScopes = children.getOrDefault("", Set.of());
             List<String> topContainers = topScopes.stream().filter(s -> !isLayer(s)).toList();
             String base = topContainers.size() == 1 && topScopes.size() == 1 ? topContainers.get(0) : "";
             List<Layer> found = new ArrayList<>();
             visit(base, base, found);
+            // A scope that computes nothing from the input (e.g. only constants) is no layer.
+            Set<String> fed = fed();
+            found.removeIf(l -> !fed.contains(l.output().node()));
             // Execution order; a nested model comes right after its own last layer.
             found.sort(Comparator.<Layer>comparingInt(l -> body.position(l.output().node()))
                     .thenComparing(Layer::container));
