@@ -12,8 +12,10 @@ import java.util.List;
  * @param tags            SavedModel tags to load
  * @param signature       SavedModel signature whose inputs are fed
  * @param input           signature input key or graph op name; {@code null} = the signature's only input
- * @param layer           the tensor to take: a signature output key, a graph op name ({@code name} or
- *                        {@code name:index}); {@code null} = the signature's only output
+ * @param layer           the tensor to take, tried in this order: a signature output key; a Keras layer name
+ *                        ({@code dense}, {@code model_1/dense}, or its scope {@code sequential/dense}); an op
+ *                        name ({@code name} or {@code name:index}), also inside a Keras model's functions
+ *                        ({@code sequential/dense/Relu}); {@code null} = the signature's only output
  * @param sessions        one TF session per stream thread, or one shared session
  * @param device          cpu | gpu | auto
  * @param intraOpThreads  TF intra-op threads per session; 0 = cores / stream threads (per-thread) or all cores (shared)

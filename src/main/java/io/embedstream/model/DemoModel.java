@@ -134,7 +134,8 @@ public final class DemoModel {
             x = maxPool(tf.withSubScope("max_pooling2d"), x);
             x = conv(tf.withSubScope("conv2d_1"), x, 32, 64, random);
             x = maxPool(tf.withSubScope("max_pooling2d_1"), x);
-            x = tf.withSubScope("flatten").reshape(x, tf.withSubScope("flatten").constant(new int[] {-1, 5 * 5 * 64}));
+            Ops flatten = tf.withSubScope("flatten");
+            x = flatten.reshape(x, flatten.constant(new int[] {-1, 5 * 5 * 64}));
             Ops embeddingScope = tf.withSubScope("embedding_layer");
             Operand<TFloat32> embedding = embeddingScope.nn.relu(
                     dense(embeddingScope, x, 5 * 5 * 64, EMBEDDING_SIZE, Math.sqrt(2.0 / (5 * 5 * 64)), random));

@@ -9,6 +9,7 @@ import io.embedstream.model.runtime.ModelSource;
 import io.embedstream.model.runtime.SessionSettings;
 import io.embedstream.model.runtime.TfEmbeddingModel;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class ModelLoader {
 
     private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+    /** TensorFlow reads it when it creates a device: set, every session gets its own intra-op pool. */
+    static final String OWN_POOLS_ENV = "TF_OVERRIDE_GLOBAL_THREADPOOL";
+    private static final AtomicBoolean poolHintLogged = new AtomicBoolean();
 
     private ModelLoader() {}
 
@@ -56,6 +60,11 @@ public final class ModelLoader {
                 config.name(), config.version(), source.location(), source.format(), plan.input(), output,
                 plan.kind(), plan.outputTensor(), device, config.sessions(), streamThreads,
                 settings.intraOpThreads(), settings.interOpThreads() == 0 ? "default" : settings.interOpThreads());
+        if (config.sessions() == SessionMode.PER_THREAD && streamThreads > 1 && System.getenv(OWN_POOLS_ENV) == null
+                && poolHintLogged.compareAndSet(false, true)) {
+            log.warn("Per-thread sessions share TensorFlow's process-wide intra-op thread pool, sized by the first "
+                    + "session in this JVM, unless {}=1 is set in the environment before start-up", OWN_POOLS_ENV);
+        }
         return model;
     }
 

@@ -39,8 +39,7 @@ final class ModelPlanner {
     static ModelPlan plan(ModelSource source, ModelConfig config) {
         GraphDef graph = source.graphDef();
         Optional<SignatureDef> signature = signature(source, config.signature());
-        List<TensorRef> modelOutputs = signature.map(ModelPlanner::outputs).orElseGet(() -> sinks(graph));
-        TensorResolver resolver = TensorResolver.of(graph, modelOutputs);
+        TensorResolver resolver = resolver(source, signature);
         TensorInfo input = input(source, signature, config);
         String layer = config.layer();
         if (layer == null) {
@@ -77,7 +76,14 @@ final class ModelPlanner {
         return result;
     }
 
-    private static Optional<SignatureDef> signature(ModelSource source, String key) {
+    /** Layer and op lookup for the inference path of {@code signature} (or of the graph's final ops). */
+    static TensorResolver resolver(ModelSource source, Optional<SignatureDef> signature) {
+        GraphDef graph = source.graphDef();
+        return TensorResolver.of(graph, signature.map(ModelPlanner::outputs).orElseGet(() -> sinks(graph)));
+    }
+
+    /** The configured signature; empty when the model has none (a frozen graph). */
+    static Optional<SignatureDef> signature(ModelSource source, String key) {
         Map<String, SignatureDef> available = signatures(source);
         if (available.isEmpty()) {
             return Optional.empty();
@@ -90,7 +96,7 @@ final class ModelPlanner {
         return Optional.of(sig);
     }
 
-    private static TensorInfo input(ModelSource source, Optional<SignatureDef> signature, ModelConfig config) {
+    static TensorInfo input(ModelSource source, Optional<SignatureDef> signature, ModelConfig config) {
         String wanted = config.input();
         GraphDef graph = source.graphDef();
         if (signature.isPresent()) {
@@ -207,6 +213,13 @@ final class ModelPlanner {
                     + "; only DT_FLOAT is supported");
         }
         return info;
+    }
+
+    static List<TensorInfo> tensors(Map<String, org.tensorflow.proto.TensorInfo> byKey) {
+        List<TensorInfo> result = new ArrayList<>();
+        new TreeMap<>(byKey).forEach((k, v) -> result.add(new TensorInfo(k, tensorName(v.getName()),
+                v.getDtype().name(), shape(v.getTensorShape()))));
+        return result;
     }
 
     static List<TensorRef> outputs(SignatureDef signature) {

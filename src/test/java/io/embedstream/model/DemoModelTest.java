@@ -110,6 +110,23 @@ class DemoModelTest {
         }
     }
 
+    @Test
+    void shouldInspectTheGraphLayersAndSuggestTheEmbeddingLayer() {
+        ModelInspection inspection = ModelInspector.inspect(ModelConfig.of(dir, null));
+        assertThat(inspection.kind()).isEqualTo("graph");
+        SignatureInfo serving = inspection.signatures().get(0);
+        assertThat(serving.inputs()).extracting(TensorInfo::name).containsExactly(DemoModel.INPUT);
+        assertThat(serving.outputs()).extracting(TensorInfo::name)
+                .containsExactly(DemoModel.EMBEDDING, DemoModel.PROBABILITIES);
+        assertThat(inspection.layers()).extracting(LayerInfo::name).containsExactly("conv2d", "max_pooling2d",
+                "conv2d_1", "max_pooling2d_1", "flatten", "embedding_layer", "dense");
+        assertThat(inspection.suggestedLayer()).isEqualTo("embedding_layer");
+        LayerInfo embedding = inspection.layers().get(5);
+        assertThat(embedding.op()).isEqualTo(DemoModel.EMBEDDING_OP);
+        assertThat(embedding.shape()).as("probed").containsExactly(-1, 128);
+        assertThat(inspection.layers().get(0).shape()).containsExactly(-1, 26, 26, 32);
+    }
+
     /** The variable values of an exported demo model, read with TF Java's own SavedModel loader. */
     static Map<String, float[]> weights(Path modelDir) {
         List<String> names = List.of("conv2d/kernel", "conv2d/bias", "conv2d_1/kernel", "conv2d_1/bias",

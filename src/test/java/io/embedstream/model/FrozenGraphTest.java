@@ -29,7 +29,8 @@ class FrozenGraphTest {
             Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
             var hidden = tf.withSubScope("hidden");
             var scaled = hidden.withName("scaled").math.mul(x, hidden.constant(2f));
-            var shifted = hidden.withName("shifted").math.sub(scaled, hidden.constant(1f));
+            var shift = tf.withSubScope("settings").withName("shift").constant(1f);
+            var shifted = hidden.withName("shifted").math.sub(scaled, shift);
             tf.withName("out").nn.relu(shifted);
             Files.write(pb, g.toGraphDef().toByteArray());
         }
@@ -44,6 +45,16 @@ class FrozenGraphTest {
             assertThat(model.description().output().op()).isEqualTo("out");
             assertThat(s.run(in).data()).containsExactly(0f, 0f, 1f, 3f, 0f, 0f);
         }
+    }
+
+    @Test
+    void shouldListScopesThatComputeFromTheInputAsLayers() {
+        ModelInspection inspection = ModelInspector.inspect(ModelConfig.of(pb, null));
+        assertThat(inspection.format()).isEqualTo("FROZEN_GRAPH");
+        assertThat(inspection.signatures()).isEmpty();
+        assertThat(inspection.layers()).extracting(LayerInfo::name).containsExactly("hidden");
+        assertThat(inspection.layers().get(0).shape()).containsExactly(-1, 3);
+        assertThat(inspection.suggestedLayer()).isEqualTo("hidden");
     }
 
     @Test

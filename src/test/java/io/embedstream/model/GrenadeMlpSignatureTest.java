@@ -46,6 +46,14 @@ class GrenadeMlpSignatureTest {
     }
 
     @Test
+    void shouldRunAnEmptyBatch() {
+        try (InferenceSession s = model.openSession()) {
+            FloatBatch out = s.run(new FloatBatch(new float[0], new long[] {0, 12}));
+            assertThat(out.shape()).containsExactly(0, 1);
+        }
+    }
+
+    @Test
     void shouldGiveTheSameValuesBatchedAsOneByOne() {
         FloatBatch in = Batches.random(11, 9, 12);
         try (InferenceSession s = model.openSession()) {

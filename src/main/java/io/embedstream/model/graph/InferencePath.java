@@ -1,7 +1,9 @@
 package io.embedstream.model.graph;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
@@ -40,8 +42,10 @@ public final class InferencePath {
     public static InferencePath trace(GraphDef graph, List<TensorRef> outputs) {
         OpSignatures ops = OpSignatures.of(graph.getLibrary());
         Frame top = new Frame(Body.ofGraph(graph, ops), List.of(), outputs);
+        Map<String, FunctionDef> library = new HashMap<>();
+        graph.getLibrary().getFunctionList().forEach(f -> library.put(f.getSignature().getName(), f));
         List<Frame> frames = new ArrayList<>();
-        collect(graph, top, frames);
+        collect(library, top, frames);
         Frame model = top;
         while (true) {
             NodeDef call = soleCall(model);
@@ -68,7 +72,7 @@ public final class InferencePath {
         return modelFrame;
     }
 
-    private static void collect(GraphDef graph, Frame frame, List<Frame> into) {
+    private static void collect(Map<String, FunctionDef> library, Frame frame, List<Frame> into) {
         into.add(frame);
         if (frame.depth() >= MAX_DEPTH) {
             return;
@@ -80,9 +84,8 @@ public final class InferencePath {
                 continue;
             }
             body.ops().calledFunction(node).ifPresent(fname -> {
-                FunctionDef fn = function(graph, fname);
-                Body callee = Body.ofFunction(fn, body.ops());
-                collect(graph, new Frame(callee, append(frame.callPath(), node.getName()), callee.returns()), into);
+                Body callee = Body.ofFunction(library.get(fname), body.ops());
+                collect(library, new Frame(callee, append(frame.callPath(), node.getName()), callee.returns()), into);
             });
         }
     }
@@ -102,15 +105,6 @@ public final class InferencePath {
             call = node;
         }
         return call;
-    }
-
-    static FunctionDef function(GraphDef graph, String name) {
-        for (FunctionDef f : graph.getLibrary().getFunctionList()) {
-            if (f.getSignature().getName().equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalStateException("no function " + name);
     }
 
     private static List<String> append(List<String> path, String element) {

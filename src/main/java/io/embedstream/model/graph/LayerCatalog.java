@@ -2,6 +2,7 @@ package io.embedstream.model.graph;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 
@@ -23,7 +25,8 @@ import org.tensorflow.proto.NodeDef;
  * in topological order, whose value is used outside the scope or is a frame output: for a Dense that is
  * {@code Relu} after {@code BiasAdd}, for an inference Dropout its {@code Identity}.
  *
- * <p>Names are relative to the outermost model scope when the frame has exactly one top-level
+ * <p>Scopes whose output does not depend on the model input (only constants or variables) are left out.
+ * Names are relative to the outermost model scope when the frame has exactly one top-level
  * container (a Keras model's {@code sequential/}); otherwise relative to the root. Only ops on the
  * inference path (ancestors of the frame's outputs) count. Immutable.
  */
@@ -78,6 +81,31 @@ public final class LayerCatalog {
         return layers.stream().map(Layer::name).toList();
     }
 
+    /**
+     * The layer most likely meant as an embedding: the last leaf layer before the classifier head. The
+     * head is the last leaf layer, together with the parameterised layer before it when the last one
+     * is a parameter-free activation (a Dense followed by a separate Softmax). Parameter-free
+     * pass-through layers (inference-mode Dropout, an {@code Identity}) right before the head are
+     * skipped. A single-layer model suggests that layer.
+     */
+    public Optional<Layer> suggestedEmbedding() {
+        List<Layer> leaves = layers.stream().filter(l -> !l.container()).toList();
+        if (leaves.isEmpty()) {
+            return Optional.empty();
+        }
+        int head = leaves.size() - 1;
+        if (head > 0 && !leaves.get(head).parameterised() && leaves.get(head - 1).parameterised()) {
+            head--;
+        }
+        for (int i = head - 1; i >= 0; i--) {
+            Layer l = leaves.get(i);
+            if (!(l.opType().equals("Identity") && !l.parameterised())) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.of(leaves.get(leaves.size() - 1));
+    }
+
     /** A layer name that matches several layers. */
     public static final class AmbiguousLayerException extends RuntimeException {
         private final List<String> candidates;
@@ -102,6 +130,8 @@ public final class LayerCatalog {
         /** Scope → immediate sub-scopes. */
         private final Map<String, Set<String>> children = new TreeMap<>();
         private final Set<String> frameOutputs = new HashSet<>();
+        /** Producer node → (consumer node, tensor consumed), for nodes on the path. */
+        private final Map<String, List<Map.Entry<String, TensorRef>>> consumers = new HashMap<>();
 
         Scan(Frame frame) {
             this.frame = frame;
@@ -111,12 +141,35 @@ public final class LayerCatalog {
                 frameOutputs.add(t.node());
             }
             for (String op : onPath) {
+                for (TensorRef in : body.dataInputs(op)) {
+                    consumers.computeIfAbsent(in.node(), k -> new ArrayList<>()).add(Map.entry(op, in));
+                }
                 String scope = parent(op);
                 direct.computeIfAbsent(scope, k -> new ArrayList<>()).add(op);
                 for (String s = scope; !s.isEmpty(); s = parent(s)) {
-                    children.computeIfAbsent(parent(s), k -> new java.util.TreeSet<>()).add(s);
+                    children.computeIfAbsent(parent(s), k -> new TreeSet<>()).add(s);
                 }
             }
+        }
+
+        /** Nodes on the path that depend on the model input (a placeholder, or a non-resource argument). */
+        private Set<String> fed() {
+            Set<String> fed = new HashSet<>();
+            for (NodeDef node : body.nodes()) {
+                String name = node.getName();
+                if (!onPath.contains(name)) {
+                    continue;
+                }
+                boolean fromInput = node.getOp().equals("Placeholder");
+                for (TensorRef in : body.dataInputs(name)) {
+                    fromInput |= fed.contains(in.node())
+                            || (body.isArg(in) && body.dtype(in) != DataType.DT_RESOURCE);
+                }
+                if (fromInput) {
+                    fed.add(name);
+                }
+            }
+            return fed;
         }
 
         List<Layer> layers() {
@@ -125,7 +178,12 @@ public final class LayerCatalog {
             String base = topContainers.size() == 1 && topScopes.size() == 1 ? topContainers.get(0) : "";
             List<Layer> found = new ArrayList<>();
             visit(base, base, found);
-            found.sort(Comparator.comparingInt(l -> body.position(l.output().node())));
+            // A scope that computes nothing from the input (e.g. only constants) is no layer.
+            Set<String> fed = fed();
+            found.removeIf(l -> !fed.contains(l.output().node()));
+            // Execution order; a nested model comes right after its own last layer.
+            found.sort(Comparator.<Layer>comparingInt(l -> body.position(l.output().node()))
+                    .thenComparing(Layer::container));
             return found;
         }
 
@@ -201,14 +259,9 @@ public final class LayerCatalog {
                     result.put(out.index(), out);
                 }
             }
-            for (String consumer : onPath) {
-                if (consumer.startsWith(prefix)) {
-                    continue;
-                }
-                for (TensorRef in : body.dataInputs(consumer)) {
-                    if (in.node().equals(node.getName())) {
-                        result.put(in.index(), in);
-                    }
+            for (Map.Entry<String, TensorRef> use : consumers.getOrDefault(node.getName(), List.of())) {
+                if (!use.getKey().startsWith(prefix)) {
+                    result.put(use.getValue().index(), use.getValue());
                 }
             }
             return result.values().stream()
