@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "embedstream", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Enriches Kafka records with embeddings from a layer of a TensorFlow model.",
-        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, InspectCommand.class, EmbedCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_FAILURE = 1;
