@@ -1,13 +1,14 @@
 package io.embedstream.app;
 
 import io.embedstream.app.bench.LayerBench;
+import io.embedstream.app.bench.ImageBench;
 import io.embedstream.app.bench.StreamBench;
 import picocli.CommandLine.Command;
 
 /** {@code embedstream bench}: benchmarks that report ratios against baselines measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks with same-run baselines; prints medians and ratios.",
-        subcommands = {LayerBench.class, StreamBench.class})
+        subcommands = {LayerBench.class, StreamBench.class, ImageBench.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

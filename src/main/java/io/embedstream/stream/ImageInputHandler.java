@@ -1,6 +1,7 @@
 package io.embedstream.stream;
 
 import io.embedstream.avro.ImageReference;
+import io.embedstream.preprocess.image.FetchResult;
 import io.embedstream.preprocess.image.ImageFailure;
 import io.embedstream.preprocess.image.ImagePipeline;
 import io.embedstream.preprocess.image.ImageRequest;
@@ -9,15 +10,21 @@ import io.embedstream.serde.RecordDecodingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Image-reference records ({@code schemas/ImageReference.avsc}). Decoding only checks the record;
- * the images of a whole batch are fetched concurrently, decoded and preprocessed in {@link #rows},
- * and each image that fails becomes a dead letter whose reason is the fetch or decode reason
- * ({@code NOT_FOUND}, {@code TIMEOUT}, {@code BLOCKED_BY_POLICY}, ...). Thread-safe; does not own the pipeline.
+ * Image-reference records ({@code schemas/ImageReference.avsc}). Decoding checks the record and
+ * starts fetching its image on the fetcher's bounded pool without waiting, so downloads run while
+ * the record lingers in the batch buffer and while other batches run; {@link #rows} waits for the
+ * batch's fetches, then decodes and preprocesses. Each image that fails becomes a dead letter whose
+ * reason is the fetch or decode reason ({@code NOT_FOUND}, {@code TIMEOUT}, {@code BLOCKED_BY_POLICY}, ...).
+ * Thread-safe; does not own the pipeline.
  */
-public final class ImageInputHandler implements InputHandler<ImageRequest> {
+public final class ImageInputHandler implements InputHandler<ImageInputHandler.PendingImage> {
+
+    /** An image reference whose fetch is under way. */
+    public record PendingImage(ImageRequest request, CompletableFuture<FetchResult> fetch) {}
 
     private final Deserializer<ImageReference> deserializer;
     private final ImagePipeline pipeline;
@@ -28,7 +35,7 @@ public final class ImageInputHandler implements InputHandler<ImageRequest> {
     }
 
     @Override
-    public DecodedInput<ImageRequest> decode(String topic, byte[] value) {
+    public DecodedInput<PendingImage> decode(String topic, byte[] value) {
         if (value == null) {
             throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
                     "the record has no value (a tombstone); expected an ImageReference");
@@ -48,13 +55,16 @@ public final class ImageInputHandler implements InputHandler<ImageRequest> {
         }
         Long eventTime = record.getEventTime() == null ? null : record.getEventTime().toEpochMilli();
         Map<String, String> attributes = record.getAttributes() == null ? Map.of() : Map.copyOf(record.getAttributes());
-        return new DecodedInput<>(record.getId(), attributes, eventTime, ImageRequest.from(record));
+        ImageRequest request = ImageRequest.from(record);
+        return new DecodedInput<>(record.getId(), attributes, eventTime,
+                new PendingImage(request, pipeline.prefetch(request)));
     }
 
     @Override
-    public List<VectorOutcome> rows(List<ImageRequest> payloads) {
+    public List<VectorOutcome> rows(List<PendingImage> payloads) {
         List<VectorOutcome> out = new ArrayList<>(payloads.size());
-        for (ImageResult result : pipeline.process(payloads)) {
+        for (PendingImage pending : payloads) {
+            ImageResult result = pipeline.prepare(pending.fetch().join());
             if (result instanceof ImageResult.Ready ready) {
                 out.add(VectorOutcome.ok(ready.row()));
             } else {

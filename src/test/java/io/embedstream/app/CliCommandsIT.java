@@ -12,7 +12,7 @@ import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelLoader;
 import io.embedstream.testing.SharedDir;
 import io.embedstream.testing.SharedKafka;
-import io.embedstream.testing.StaticFileServer;
+import io.embedstream.app.bench.LocalImageServer;
 import io.embedstream.testing.TestTopics;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -75,7 +75,7 @@ class CliCommandsIT {
     @Test
     void shouldEmbedPngFilesAndUrlsLikeTheModelDirectly() throws Exception {
         Path images = SharedDir.mnistSample().resolve("images");
-        try (StaticFileServer http = new StaticFileServer(images, 0)) {
+        try (LocalImageServer http = new LocalImageServer(images, 0)) {
             Outcome o = cli("embed", "--model", SharedDir.model("mnist-cnn").toString(), "--layer", "dense",
                     "--scale", "0.00392156862745098", "--allow-host", "127.0.0.1",
                     images.resolve("00000.png").toString(), http.url("00001.png"));

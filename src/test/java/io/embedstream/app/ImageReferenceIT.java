@@ -29,7 +29,7 @@ import io.embedstream.testing.KafkaTestClients;
 import io.embedstream.testing.OutputReader;
 import io.embedstream.testing.SharedDir;
 import io.embedstream.testing.SharedKafka;
-import io.embedstream.testing.StaticFileServer;
+import io.embedstream.app.bench.LocalImageServer;
 import io.embedstream.testing.TestTopics;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -98,7 +98,7 @@ class ImageReferenceIT {
     @Test
     void shouldEmbedTheMnistSampleServedOverHttpAndFromFiles() throws Exception {
         Path model = SharedDir.model("mnist-cnn");
-        try (StaticFileServer http = new StaticFileServer(mnist.resolve("images"), 0)) {
+        try (LocalImageServer http = new LocalImageServer(mnist.resolve("images"), 0)) {
             Map<String, float[]> probabilities = run(model, "dense_1", "none", name -> http.url(name), Map.of());
             int correct = 0;
             for (Map.Entry<String, float[]> e : probabilities.entrySet()) {
@@ -247,7 +247,7 @@ class ImageReferenceIT {
         Path model = SharedDir.model("mnist-cnn");
         Path images = mnist.resolve("images");
         Path notAnImage = Files.writeString(work.resolve("notes.png"), "this is text, not a PNG");
-        try (StaticFileServer http = new StaticFileServer(images, 0)) {
+        try (LocalImageServer http = new LocalImageServer(images, 0)) {
             String input = TestTopics.unique("badimg-in");
             String output = TestTopics.unique("badimg-out");
             Map<String, String> overrides = baseConfig(input, output, model, "dense");

@@ -178,7 +178,7 @@ public final class StreamBench implements Callable<Integer> {
     }
 
     /** Reads the output with read_committed until {@code count} records have been seen. */
-    private static void awaitCommitted(EmbeddedKafkaBroker broker, String topic, int count) {
+    static void awaitCommitted(EmbeddedKafkaBroker broker, String topic, int count) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -198,7 +198,7 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    private static Properties producerProps(EmbeddedKafkaBroker broker) {
+    static Properties producerProps(EmbeddedKafkaBroker broker) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

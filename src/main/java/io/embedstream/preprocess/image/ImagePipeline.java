@@ -3,6 +3,7 @@ package io.embedstream.preprocess.image;
 import io.embedstream.model.FloatBatch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,15 @@ public final class ImagePipeline {
             results.add(prepare(f));
         }
         return results;
+    }
+
+    /**
+     * Starts fetching one image on the fetcher's pool and returns at once. The stream layer calls this
+     * when a record arrives, so that the download overlaps the batch's linger time and other batches'
+     * inference; {@link #prepare} then finishes the image when its batch runs.
+     */
+    public CompletableFuture<FetchResult> prefetch(ImageRequest request) {
+        return fetcher.fetchAllAsync(List.of(request)).thenApply(results -> results.get(0));
     }
 
     /** Decodes and preprocesses one fetched image. */

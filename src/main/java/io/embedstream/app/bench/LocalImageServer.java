@@ -1,4 +1,4 @@
-package io.embedstream.testing;
+package io.embedstream.app.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -13,16 +13,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on 127.0.0.1 that serves the files under a directory, optionally after a fixed
- * delay per request (to play a slow image host). Paths that escape the root or do not exist get 404.
+ * An HTTP server on 127.0.0.1 that serves the files under a directory, optionally after a fixed delay
+ * per request (to play a slow image host), for {@code bench images} and the tests. Paths that escape
+ * the root or do not exist get 404. JDK {@code HttpServer}, no dependencies; the owner closes it.
  */
-public final class StaticFileServer implements AutoCloseable {
+public final class LocalImageServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final AtomicInteger requests = new AtomicInteger();
 
-    public StaticFileServer(Path root, int delayMs) {
+    public LocalImageServer(Path root, int delayMs) {
         Path base = root.toAbsolutePath().normalize();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 256);
