@@ -3,7 +3,7 @@ package io.embedstream.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ModelConfig;
-import io.embedstream.testsupport.SharedDir;
+import io.embedstream.testing.SharedDir;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

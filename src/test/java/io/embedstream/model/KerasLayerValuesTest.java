@@ -6,7 +6,7 @@ import io.embedstream.config.ModelConfig;
 import io.embedstream.model.graph.FunctionTap;
 import io.embedstream.model.graph.Reachable;
 import io.embedstream.model.runtime.ModelSource;
-import io.embedstream.testsupport.SharedDir;
+import io.embedstream.testing.SharedDir;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.embedstream.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ModelConfig;
-import io.embedstream.testsupport.SharedDir;
+import io.embedstream.testing.SharedDir;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.embedstream.config.Device;
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.SessionMode;
 import io.embedstream.model.runtime.DeviceProbe;
-import io.embedstream.testsupport.SharedDir;
+import io.embedstream.testing.SharedDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

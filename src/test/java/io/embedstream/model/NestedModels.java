@@ -1,6 +1,6 @@
 package io.embedstream.model;
 
-import io.embedstream.testsupport.SharedDir;
+import io.embedstream.testing.SharedDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

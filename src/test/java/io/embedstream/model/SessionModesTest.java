@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.SessionMode;
-import io.embedstream.testsupport.SharedDir;
+import io.embedstream.testing.SharedDir;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;

@@ -4,34 +4,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds {@code ../shared} (real models and sample data) for tests. The build passes its location as
- * the system property {@code embedstream.shared.dir}. A missing directory fails the test with a clear
- * message: tests that need real models are never skipped.
+ * The shared test data ({@code ../shared}: real models and the MNIST sample), found through the
+ * system property {@code embedstream.shared.dir} that the pom sets to {@code ${project.basedir}/../shared}.
+ * Missing data fails the test with a clear message instead of skipping it, so a broken checkout never
+ * passes silently.
  */
 public final class SharedDir {
+
+    public static final String PROPERTY = "embedstream.shared.dir";
+
     private SharedDir() {}
 
     public static Path root() {
-        String configured = System.getProperty("embedstream.shared.dir", "../shared");
-        Path dir = Path.of(configured).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir.resolve("models"))) {
-            throw new AssertionError("The shared test data is missing: " + dir + " has no models/ folder. Run the "
-                    + "tests from a checkout that has ../shared beside it, or pass -Dembedstream.shared.dir=DIR.");
+        String dir = System.getProperty(PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            throw new AssertionError("system property " + PROPERTY + " is not set; run the tests through Maven "
+                    + "(the pom sets it to ${project.basedir}/../shared) or pass -D" + PROPERTY + "=<path>");
         }
-        return dir;
+        return existing(Path.of(dir).toAbsolutePath().normalize(),
+                "the shared test data directory");
     }
 
-    /** {@code shared/models/<name>}. */
+    /** {@code models/<name>}, e.g. {@code mnist-cnn}. */
     public static Path model(String name) {
-        Path dir = root().resolve("models").resolve(name);
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new AssertionError("Shared model " + name + " not found at " + dir);
-        }
-        return dir;
+        return existing(root().resolve("models").resolve(name), "shared model '" + name + "'");
     }
 
-    /** {@code shared/data/mnist-sample}. */
+    /** {@code data/mnist-sample}: images/00000.png … and labels.csv. */
     public static Path mnistSample() {
-        return root().resolve("data").resolve("mnist-sample");
+        return existing(root().resolve("data").resolve("mnist-sample"), "the MNIST sample");
+    }
+
+    private static Path existing(Path p, String what) {
+        if (!Files.exists(p)) {
+            throw new AssertionError(what + " is missing: " + p + " does not exist (" + PROPERTY + "="
+                    + System.getProperty(PROPERTY) + "). Run the tests from a checkout with ../shared beside it.");
+        }
+        return p;
     }
 }

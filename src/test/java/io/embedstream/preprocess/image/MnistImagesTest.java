@@ -1,5 +1,7 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.testing.SharedDir;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
@@ -31,7 +33,7 @@ class MnistImagesTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        images = SharedData.mnistImages();
+        images = SharedDir.mnistSample().resolve("images");
         try (Stream<Path> s = Files.list(images)) {
             files = s.filter(p -> p.toString().endsWith(".png")).sorted().toList();
         }
