@@ -55,6 +55,11 @@ public final class StreamMetrics {
         return batchSize;
     }
 
+    /** Total time spent in session.run so far. */
+    public double inferenceSeconds() {
+        return inference.totalTime(TimeUnit.SECONDS);
+    }
+
     public Timer bufferWait() {
         return bufferWait;
     }

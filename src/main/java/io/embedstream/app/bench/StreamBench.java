@@ -70,6 +70,9 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--guarantee", defaultValue = "exactly_once_v2", description = "processing.guarantee (default: ${DEFAULT-VALUE}).")
     String guarantee;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Extra configuration for the service runs (repeatable).")
+    Map<String, String> extra = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -166,14 +169,20 @@ public final class StreamBench implements Callable<Integer> {
         overrides.put("batching.max-size", Integer.toString(maxSize));
         overrides.put("batching.linger-ms", "20");
         overrides.put("processing.guarantee", guarantee);
+        overrides.putAll(extra);
         AppConfig config = new ConfigLoader().load(null, Map.of(), overrides);
         try (EmbedService service = EmbedService.start(config)) {
             if (!service.runner().awaitRunning(Duration.ofSeconds(120))) {
                 throw new IllegalStateException("the service did not reach RUNNING within 120 s");
             }
             long start = System.nanoTime();
+            double inferenceBefore = service.metrics().inferenceSeconds();
             awaitCommitted(broker, output, values.size());
-            return values.size() / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            spec.commandLine().getErr().printf("bench: max-size %d: %.2f s, of which session.run %.2f s, %d batches%n",
+                    maxSize, seconds, service.metrics().inferenceSeconds() - inferenceBefore,
+                    service.metrics().batchSize().count());
+            return values.size() / seconds;
         }
     }
 
