@@ -50,6 +50,13 @@ public final class ImagePipelineBench {
     private ImagePipelineBench() {}
 
     public static void main(String[] args) throws Exception {
+        // The fetcher keeps HTTP connections alive. The JDK's HttpServer does not set TCP_NODELAY unless told to, and
+        // then an answer written in two pieces (head, body) on a kept-alive connection waits for the client's delayed
+        // ACK, about 40 ms on Linux, which would measure this test server. Production servers (nginx, Jetty, Netty)
+        // set TCP_NODELAY. Read once, when the first HttpServer is made; -Dsun.net.httpserver.nodelay=false restores it.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         Map<String, String> opts = parse(args);
         int[] latencies = ints(opts.getOrDefault("latency-ms", "0,50"));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "16"));

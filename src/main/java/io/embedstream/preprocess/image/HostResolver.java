@@ -5,9 +5,11 @@ import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * Turns a host name into addresses. The fetcher resolves each host once per request hop, checks every
- * address, and then connects only to those addresses (it never lets the network stack resolve the name
- * again), so what is checked is what is contacted. Implementations must be thread-safe.
+ * Turns a host name into addresses. It is the only resolver the fetcher uses: {@link UrlPolicy} calls it once for
+ * every new HTTP connection (HttpClient's DNS resolver is the policy itself, see {@link PolicyDnsResolver}),
+ * checks every address, and the connection then goes to one of exactly those addresses. The name is never
+ * resolved again by the network stack, so what is checked is what is contacted. Implementations must be
+ * thread-safe.
  */
 @FunctionalInterface
 public interface HostResolver {

@@ -37,24 +37,24 @@ import org.slf4j.LoggerFactory;
  * becomes a {@link FetchResult.Failed} with a {@link FailureReason}; nothing is thrown for it. Timeouts and HTTP
  * 5xx are retried up to {@code image.max-retries} times with exponential back-off; 4xx never.
  *
- * <p><b>HTTP.</b> Redirects are followed here, up to {@code image.max-redirects}; every hop passes the
- * {@link UrlPolicy} again and goes only to http or https. Each hop connects to the addresses that the policy
- * vetted (see {@link PinnedHttpGet}), so the host is resolved once per hop and a changed DNS answer cannot
- * redirect the connection. Downloads stop as soon as they exceed {@code image.max-bytes}.
+ * <p><b>HTTP.</b> Requests go through Apache HttpClient 5 (see {@link ImageHttpClient}), whose only DNS resolver
+ * is the {@link UrlPolicy}: a host name is resolved once per new connection, through the SSRF check, and the
+ * connection goes to the addresses that passed it, so a changed DNS answer cannot redirect it. Redirects are
+ * followed here, not by HttpClient, up to {@code image.max-redirects}; every hop is checked again and goes only to
+ * http or https. Downloads stop as soon as they exceed {@code image.max-bytes}.
  *
  * <p><b>Threads and ownership.</b> Thread-safe: one instance is meant to be shared by all stream threads. It owns
  * its worker threads (daemon threads named {@code embedstream-image-fetch-N}) and must be closed by whoever
- * created it. {@link #close()} fails the outcomes still pending with an {@link IllegalStateException};
- * connections still open end within their timeouts. The returned byte arrays belong to the caller.
+ * created it, which also closes its HTTP connections. {@link #close()} fails the outcomes still pending with an
+ * {@link IllegalStateException}. The returned byte arrays belong to the caller.
  */
 public final class ImageFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImageFetcher.class);
     private static final long MAX_BACKOFF_MS = 60_000;
 
     private final ImageConfig config;
-    private final UrlPolicy policy;
     private final RootedFileReader files;
-    private final PinnedHttpGet http;
+    private final ImageHttpClient http;
     private final ThreadPoolExecutor workers;
     private final Set<CompletableFuture<FetchResult>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -65,16 +65,16 @@ public final class ImageFetcher implements AutoCloseable {
     }
 
     /**
-     * @param resolver resolves host names for the policy check (and so for the connection)
+     * @param resolver resolves host names for the policy check, and so for the connection: HTTP requests never
+     *                 resolve names any other way
      * @param tls      the TLS context for https (its trust store decides which certificates are accepted)
      * @throws ConfigException if an {@code image.roots} entry is not an existing directory
      */
     public ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls) {
         this.config = Objects.requireNonNull(config, "config");
-        this.policy = new UrlPolicy(config, resolver);
+        UrlPolicy policy = new UrlPolicy(config, resolver);
         this.files = new RootedFileReader(config.roots(), config.maxBytes());
-        this.http = new PinnedHttpGet(tls.getSocketFactory(), config.connectTimeoutMs(), config.readTimeoutMs(),
-                config.maxBytes());
+        this.http = new ImageHttpClient(policy, tls, config);
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrency(), config.maxConcurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -133,7 +133,7 @@ public final class ImageFetcher implements AutoCloseable {
         return fetchAll(List.of(request)).get(0);
     }
 
-    /** Stops the worker threads and fails every outcome not yet known. Idempotent. */
+    /** Stops the worker threads, closes the HTTP connections and fails every outcome not yet known. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -145,9 +145,10 @@ public final class ImageFetcher implements AutoCloseable {
         for (CompletableFuture<FetchResult> f : pending) {
             f.completeExceptionally(closedError);
         }
+        http.close(); // fetches still on the wire fail at once; their outcomes are already decided
         try {
             if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
-                log.info("Image fetcher closed; fetches still on the wire end within their timeouts");
+                log.info("Image fetcher closed; some fetch threads are still finishing");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -223,6 +224,10 @@ public final class ImageFetcher implements AutoCloseable {
             log.debug("Fetch failed: {}", failure);
             future.complete(new FetchResult.Failed(request, failure));
         } catch (RuntimeException e) {
+            if (closed) {
+                future.completeExceptionally(new IllegalStateException("the image fetcher was closed", e));
+                return;
+            }
             log.warn("Unexpected error fetching {}", request.describe(), e);
             future.complete(new FetchResult.Failed(request, ImageFailure.of(FailureReason.IO_ERROR,
                     request.describe(), "image " + request.describe() + ": unexpected error: " + e)));
@@ -283,8 +288,7 @@ public final class ImageFetcher implements AutoCloseable {
             String hopLabel = redirects == 0 ? label
                     : label + " (redirect " + redirects + " to " + Uris.redact(current) + ")";
             checkHttpUri(current, source, hopLabel);
-            UrlPolicy.Allowed allowed = policy.vet(current, hopLabel);
-            PinnedHttpGet.Response response = http.get(current, allowed.host(), allowed.addresses(), hopLabel);
+            ImageHttpClient.Response response = http.get(current, hopLabel); // the policy vets the host on connect
             int status = response.status();
             if (status >= 200 && status < 300) {
                 return new Body(response.body(), Uris.redact(current));
@@ -311,9 +315,9 @@ public final class ImageFetcher implements AutoCloseable {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static URI redirectTarget(URI current, PinnedHttpGet.Response response, String source, String label)
+    private static URI redirectTarget(URI current, ImageHttpClient.Response response, String source, String label)
             throws FetchException {
-        String location = response.header("location");
+        String location = response.location();
         if (location == null || location.isBlank()) {
             throw new FetchException(ImageFailure.http(FailureReason.HTTP_STATUS, source, response.status(), label
                     + ": redirect (HTTP " + response.status() + ") without a Location header"), false, null);

@@ -20,9 +20,10 @@ import java.util.Objects;
  *       embedded in IPv6 forms count as what they embed (see {@link AddressRules}).</li>
  * </ol>
  *
- * <p>An allowed decision carries the vetted addresses; the fetcher connects to those and to nothing else, so a
- * DNS answer that changes between check and connect (DNS rebinding) has no effect. The fetcher runs the check
- * on every redirect hop.
+ * <p>The fetcher does not call {@link #check(URI)}: its HTTP client (Apache HttpClient) resolves host names
+ * only through {@link #vetHost(String)}, plugged in as the client's {@code DnsResolver}. So the addresses that
+ * pass the check are exactly the addresses that are connected to, and a DNS answer that changes between check and
+ * connect (DNS rebinding) has no effect. Every new connection, including one for a redirect hop, is checked.
  *
  * <p>Thread-safe and immutable (the resolver must be thread-safe too).
  */
@@ -72,30 +73,53 @@ public final class UrlPolicy {
         }
     }
 
-    /** As {@link #check(URI)}, for the fetcher: {@code label} starts every message ("image URI ..."). */
+    /** As {@link #check(URI)}, with {@code label} starting every message ("image URI ..."). */
     Allowed vet(URI uri, String label) throws FetchException {
         String source = Uris.redact(uri);
         String host = canonicalHost(uri.getHost());
         if (host == null || host.isEmpty()) {
             throw FetchException.of(FailureReason.INVALID_URI, source, label + " has no host; expected http(s)://host/path");
         }
-        String denied = firstMatch(denyHosts, host);
+        try {
+            return new Allowed(host, vetHost(host));
+        } catch (RefusedHostException e) {
+            throw new FetchException(ImageFailure.of(e.reason(), source, label + ": " + e.getMessage()), false,
+                    e.getCause());
+        }
+    }
+
+    /**
+     * The check for one host name: deny list, one resolution, allow list, address classes. This is what the
+     * fetcher's HTTP client uses as its DNS resolver (see {@link PolicyDnsResolver}), so every connection it opens
+     * goes to addresses returned here, and a refused host is never connected to.
+     *
+     * @param host a host name or IP literal (IPv6 with or without brackets); put into canonical form here
+     * @return the vetted addresses, in the resolver's order; never empty
+     * @throws RefusedHostException if the host is denied, does not resolve, or has a forbidden address; its
+     *                              message says why, without naming the image
+     */
+    List<InetAddress> vetHost(String host) throws RefusedHostException {
+        String h = canonicalHost(host);
+        if (h == null || h.isEmpty()) {
+            throw new RefusedHostException(FailureReason.INVALID_URI, "empty host name", null);
+        }
+        String denied = firstMatch(denyHosts, h);
         if (denied != null) {
-            throw FetchException.of(FailureReason.BLOCKED_BY_POLICY, source, label + ": host " + host
-                    + " is denied by image.deny-hosts entry '" + denied + "'; it is never fetched");
+            throw new RefusedHostException(FailureReason.BLOCKED_BY_POLICY, "host " + h
+                    + " is denied by image.deny-hosts entry '" + denied + "'; it is never fetched", null);
         }
         List<InetAddress> addresses;
         try {
-            addresses = List.copyOf(resolver.resolve(host));
+            addresses = List.copyOf(resolver.resolve(h));
         } catch (UnknownHostException e) {
-            throw new FetchException(ImageFailure.of(FailureReason.NOT_FOUND, source,
-                    label + ": host " + host + " does not resolve; expected a resolvable host name"), false, e);
+            throw new RefusedHostException(FailureReason.NOT_FOUND, "host " + h
+                    + " does not resolve; expected a resolvable host name", e);
         }
         if (addresses.isEmpty()) {
-            throw FetchException.of(FailureReason.NOT_FOUND, source, label + ": host " + host + " has no addresses");
+            throw new RefusedHostException(FailureReason.NOT_FOUND, "host " + h + " has no addresses", null);
         }
-        if (firstMatch(allowHosts, host) != null) {
-            return new Allowed(host, addresses);
+        if (firstMatch(allowHosts, h) != null) {
+            return addresses;
         }
         for (InetAddress address : addresses) {
             AddressRules.Kind kind = AddressRules.classify(address);
@@ -105,11 +129,11 @@ public final class UrlPolicy {
             String how = kind == AddressRules.Kind.PRIVATE
                     ? "add the host to image.allow-hosts, or set image.allow-private=true"
                     : "add the host to image.allow-hosts to fetch it anyway";
-            throw FetchException.of(FailureReason.BLOCKED_BY_POLICY, source, label + ": host " + host
-                    + " resolves to " + address.getHostAddress() + ", a " + kind.label()
-                    + " address; only public addresses are fetched (" + how + ")");
+            throw new RefusedHostException(FailureReason.BLOCKED_BY_POLICY, "host " + h + " resolves to "
+                    + address.getHostAddress() + ", a " + kind.label() + " address; only public addresses are fetched ("
+                    + how + ")", null);
         }
-        return new Allowed(host, addresses);
+        return addresses;
     }
 
     /** Lower case, without IPv6 brackets or a trailing dot; IPv6 literals in their canonical text form. */

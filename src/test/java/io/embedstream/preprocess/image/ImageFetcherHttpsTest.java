@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -138,6 +139,25 @@ class ImageFetcherHttpsTest {
         try (ImageFetcher fetcher = fetcher("images.test", SSLContext.getDefault())) {
             FetchResult result = fetcher.fetch(ImageRequest.of("1", url("images.test")));
             assertThat(((FetchResult.Failed) result).failure().reason()).isEqualTo(FailureReason.IO_ERROR);
+        }
+    }
+
+    @Test
+    void shouldCountAStalledTlsHandshakeAgainstTheReadTimeout() throws Exception {
+        // The kernel accepts the connection (backlog), but nobody ever answers the ClientHello.
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            try (ImageFetcher fetcher = new ImageFetcher(ImageConfig.builder().allowHosts(List.of("images.test"))
+                    .connectTimeoutMs(1_000).readTimeoutMs(400).maxRetries(0).build(), h -> List.of(loopback), clientTls)) {
+                long start = System.nanoTime();
+                FetchResult result = fetcher.fetch(ImageRequest.of("1",
+                        "https://images.test:" + silent.getLocalPort() + "/a.png"));
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                ImageFailure f = ((FetchResult.Failed) result).failure();
+                assertThat(f.reason()).isEqualTo(FailureReason.TIMEOUT);
+                assertThat(f.message()).contains("images.test").contains("image.read-timeout-ms=400");
+                assertThat(ms).isBetween(350L, 1_500L);
+            }
         }
     }
 }
