@@ -2,6 +2,8 @@ package io.embedstream.app;
 
 import io.embedstream.config.AppConfig;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Turns the service configuration into Kafka Streams properties. */
@@ -11,7 +13,8 @@ public final class StreamsSettings {
     /**
      * The user's {@code kafka.*} properties as they are (they reach the streams, producer, consumer and
      * admin clients), then the settings the service owns, which win: application id, processing
-     * guarantee, thread count, and a poll timeout short enough for the linger punctuation.
+     * guarantee and thread count. Defaults the user may override: a poll timeout short enough for the
+     * linger punctuation, and larger fetch and producer batch sizes for kilobyte-sized records.
      */
     public static Properties of(AppConfig config) {
         Properties props = new Properties();
@@ -24,6 +27,19 @@ public final class StreamsSettings {
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Long.toString(pollMs));
         // The service has no global state; this only opts in to Kafka 5.0's default and silences its warning.
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // Input records (images, feature vectors) and buffer changelog entries are kilobytes each: fetch and
+        // produce in larger chunks than Kafka's defaults (1 MiB per partition fetch, 16 KiB batches), unless set.
+        clientDefault(props, StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "8388608");
+        clientDefault(props, StreamsConfig.PRODUCER_PREFIX, ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         return props;
+    }
+
+    /** Sets {@code prefix + key} unless the user set the key, with or without a client prefix. */
+    private static void clientDefault(Properties props, String prefix, String key, String value) {
+        boolean set = props.containsKey(key) || props.containsKey(prefix + key)
+                || props.containsKey(StreamsConfig.MAIN_CONSUMER_PREFIX + key);
+        if (!set) {
+            props.put(prefix + key, value);
+        }
     }
 }
