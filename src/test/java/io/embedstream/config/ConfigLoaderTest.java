@@ -179,6 +179,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldLoadTheShippedImageExampleConfig() {
+        AppConfig config = loader.load(Path.of("config/images.yaml"), Map.of(), Map.of());
+        assertThat(config.input().format()).isEqualTo(InputFormat.IMAGE_REFERENCE);
+        assertThat(config.image().scaling()).isEqualTo(Scaling.UNIT);
+        assertThat(config.image().maxConcurrency()).isEqualTo(16);
+        assertThat(config.model().layer()).isEqualTo("dense");
+    }
+
+    @Test
+    void shouldReadImageListsFromTheEnvironmentAsCommaSeparated() throws IOException {
+        AppConfig config = loader.load(yaml(MINIMAL), Map.of("EMBEDSTREAM_IMAGE_ALLOW_HOSTS", "cdn.example.com, *.img.example.com",
+                "EMBEDSTREAM_IMAGE_MAX_CONCURRENCY", "4"), Map.of());
+        assertThat(config.image().allowHosts()).containsExactly("cdn.example.com", "*.img.example.com");
+        assertThat(config.image().maxConcurrency()).isEqualTo(4);
+    }
+
+    @Test
     void shouldLoadTheShippedExampleConfig() {
         AppConfig config = loader.load(Path.of("config/application.yaml"), Map.of(), Map.of());
         assertThat(config.topics().input()).isNotBlank();

@@ -1,9 +1,7 @@
 package io.embedstream.app.bench;
 
-import io.embedstream.app.EmbedService;
 import io.embedstream.avro.ImageReference;
 import io.embedstream.config.AppConfig;
-import io.embedstream.config.ConfigLoader;
 import io.embedstream.config.ImageConfig;
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.RegistryConfig;
@@ -11,7 +9,6 @@ import io.embedstream.config.Scaling;
 import io.embedstream.embedded.EmbeddedKafkaBroker;
 import io.embedstream.embedded.EmbeddedSchemaRegistry;
 import io.embedstream.model.EmbeddingModel;
-import io.embedstream.model.FloatBatch;
 import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelLoader;
 import io.embedstream.preprocess.image.ImageDecoder;
@@ -27,13 +24,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,7 +96,7 @@ public final class ImageBench implements Callable<Integer> {
                     ImagePreprocessor.of(imageConfig, ImageSpec.fromInputShape(inputShape)));
             SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryServer.url()));
             for (int r = 0; r < rounds; r++) {
-                modelRate[r] = modelOnly(session, inputShape);
+                modelRate[r] = BenchRuns.modelAlone(session, inputShape, batchSize, records);
                 for (int l = 0; l < n; l++) {
                     try (LocalImageServer server = new LocalImageServer(images, latencies.get(l))) {
                         pipelineRate[l][r] = pipelineOnly(pipeline, server, files);
@@ -140,19 +135,6 @@ public final class ImageBench implements Callable<Integer> {
         }
     }
 
-    private double modelOnly(InferenceSession session, long[] inputShape) {
-        long[] shape = inputShape.clone();
-        shape[0] = batchSize;
-        FloatBatch input = LayerBench.randomBatch(shape, new Random(3));
-        session.run(input);
-        int runs = Math.max(1, records / batchSize);
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            session.run(input);
-        }
-        return runs * (double) batchSize / ((System.nanoTime() - start) / 1e9);
-    }
-
     /** Fetch+decode+resize of {@code records} images in batches, as the service's flush does them. */
     private double pipelineOnly(ImagePipeline pipeline, LocalImageServer server, List<String> files) {
         long start = System.nanoTime();
@@ -174,38 +156,22 @@ public final class ImageBench implements Callable<Integer> {
         String output = "img-bench-out" + suffix;
         broker.createTopics(1, input, output, input + ".dlq");
         ConfluentAvroSerializer<ImageReference> serializer = new ConfluentAvroSerializer<>(registry, true);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(StreamBench.producerProps(broker))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(BenchRuns.producerProps(broker))) {
             for (int i = 0; i < records; i++) {
                 String file = files.get(i % files.size());
                 producer.send(new ProducerRecord<>(input, ("i" + i).getBytes(StandardCharsets.UTF_8), serializer.serialize(
                         input, ImageReference.newBuilder().setId("i" + i).setUri(server.url(file)).build())));
             }
         }
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("application-id", "img-bench" + suffix);
-        overrides.put("topics.input", input);
-        overrides.put("topics.output", output);
-        overrides.put("input.format", "image-reference");
-        overrides.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        overrides.put("kafka.state.dir", state.toString());
-        overrides.put("registry.url", registryUrl);
-        overrides.put("model.dir", model.toString());
-        if (layer != null) {
-            overrides.put("model.layer", layer);
-        }
-        overrides.put("image.allow-hosts", "127.0.0.1");
-        overrides.put("image.scaling", "unit");
-        overrides.put("image.max-concurrency", Integer.toString(maxConcurrency));
-        overrides.put("batching.max-size", Integer.toString(batchSize));
-        overrides.put("batching.linger-ms", "20");
-        AppConfig config = new ConfigLoader().load(null, Map.of(), overrides);
-        try (EmbedService service = EmbedService.start(config)) {
-            if (!service.runner().awaitRunning(Duration.ofSeconds(120))) {
-                throw new IllegalStateException("the service did not reach RUNNING within 120 s");
-            }
-            long start = System.nanoTime();
-            StreamBench.awaitCommitted(broker, output, records);
-            return records / ((System.nanoTime() - start) / 1e9);
-        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("input.format", "image-reference");
+        extra.put("image.allow-hosts", "127.0.0.1");
+        extra.put("image.scaling", "unit");
+        extra.put("image.max-concurrency", Integer.toString(maxConcurrency));
+        extra.put("batching.max-size", Integer.toString(batchSize));
+        extra.put("batching.linger-ms", "20");
+        AppConfig config = BenchRuns.config(broker, registryUrl, state, "img-bench" + suffix, input, output, model, layer,
+                extra);
+        return BenchRuns.timedRun(config, broker, records, spec.commandLine().getErr());
     }
 }

@@ -60,7 +60,7 @@ public final class LayerBench implements Callable<Integer> {
             }
             long[] shape = models.get(0).description().input().shape().clone();
             shape[0] = batch;
-            FloatBatch input = randomBatch(shape, new Random(1));
+            FloatBatch input = BenchRuns.randomBatch(shape, new Random(1));
             for (InferenceSession s : sessions) {
                 for (int i = 0; i < 3; i++) {
                     s.run(input); // warm-up
@@ -93,17 +93,5 @@ public final class LayerBench implements Callable<Integer> {
             sessions.forEach(InferenceSession::close);
             models.forEach(EmbeddingModel::close);
         }
-    }
-
-    static FloatBatch randomBatch(long[] shape, Random random) {
-        long size = 1;
-        for (long d : shape) {
-            size *= d;
-        }
-        float[] data = new float[Math.toIntExact(size)];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = random.nextFloat();
-        }
-        return new FloatBatch(data, shape);
     }
 }

@@ -1,15 +1,12 @@
 package io.embedstream.app.bench;
 
-import io.embedstream.app.EmbedService;
 import io.embedstream.avro.FeatureRecord;
 import io.embedstream.config.AppConfig;
-import io.embedstream.config.ConfigLoader;
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.RegistryConfig;
 import io.embedstream.embedded.EmbeddedKafkaBroker;
 import io.embedstream.embedded.EmbeddedSchemaRegistry;
 import io.embedstream.model.EmbeddingModel;
-import io.embedstream.model.FloatBatch;
 import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelLoader;
 import io.embedstream.serde.ConfluentAvroSerializer;
@@ -18,22 +15,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -88,7 +77,7 @@ public final class StreamBench implements Callable<Integer> {
             List<byte[]> values = values(rowShape, registry);
             for (int r = 0; r < rounds; r++) {
                 for (int b = 0; b < batchSizes.size(); b++) {
-                    modelRate[b][r] = modelOnly(session, rowShape, batchSizes.get(b));
+                    modelRate[b][r] = BenchRuns.modelAlone(session, rowShape, batchSizes.get(b), records);
                     serviceRate[b][r] = serviceRun(broker, registryServer.url(), state, values, batchSizes.get(b), r);
                     out.printf("round %d, max-size %d: service %.0f records/s, model alone %.0f records/s%n",
                             r + 1, batchSizes.get(b), serviceRate[b][r], modelRate[b][r]);
@@ -130,89 +119,24 @@ public final class StreamBench implements Callable<Integer> {
         return values;
     }
 
-    /** Records per second of session.run alone, at this batch size, on random inputs. */
-    private double modelOnly(InferenceSession session, long[] inputShape, int batch) {
-        long[] shape = inputShape.clone();
-        shape[0] = batch;
-        FloatBatch input = LayerBench.randomBatch(shape, new Random(3));
-        session.run(input);
-        int runs = Math.max(1, records / batch);
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            session.run(input);
-        }
-        return runs * (double) batch / ((System.nanoTime() - start) / 1e9);
-    }
-
     private double serviceRun(EmbeddedKafkaBroker broker, String registryUrl, Path state, List<byte[]> values,
             int maxSize, int round) throws Exception {
         String suffix = "-" + maxSize + "-" + round;
         String input = "bench-in";
         String output = "bench-out" + suffix;
         broker.createTopics(1, input + suffix, output, input + suffix + ".dlq");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(BenchRuns.producerProps(broker))) {
             for (int i = 0; i < values.size(); i++) {
                 producer.send(new ProducerRecord<>(input + suffix, ("r" + i).getBytes(StandardCharsets.UTF_8), values.get(i)));
             }
         }
-        Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("application-id", "bench" + suffix);
-        overrides.put("topics.input", input + suffix);
-        overrides.put("topics.output", output);
-        overrides.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        overrides.put("kafka.state.dir", state.toString());
-        overrides.put("registry.url", registryUrl);
-        overrides.put("model.dir", model.toString());
-        if (layer != null) {
-            overrides.put("model.layer", layer);
-        }
-        overrides.put("batching.max-size", Integer.toString(maxSize));
-        overrides.put("batching.linger-ms", "20");
-        overrides.put("processing.guarantee", guarantee);
-        overrides.putAll(extra);
-        AppConfig config = new ConfigLoader().load(null, Map.of(), overrides);
-        try (EmbedService service = EmbedService.start(config)) {
-            if (!service.runner().awaitRunning(Duration.ofSeconds(120))) {
-                throw new IllegalStateException("the service did not reach RUNNING within 120 s");
-            }
-            long start = System.nanoTime();
-            double inferenceBefore = service.metrics().inferenceSeconds();
-            awaitCommitted(broker, output, values.size());
-            double seconds = (System.nanoTime() - start) / 1e9;
-            spec.commandLine().getErr().printf("bench: max-size %d: %.2f s, of which session.run %.2f s, %d batches%n",
-                    maxSize, seconds, service.metrics().inferenceSeconds() - inferenceBefore,
-                    service.metrics().batchSize().count());
-            return values.size() / seconds;
-        }
-    }
-
-    /** Reads the output with read_committed until {@code count} records have been seen. */
-    static void awaitCommitted(EmbeddedKafkaBroker broker, String topic, int count) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long seen = 0;
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (seen < count) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + seen + " of " + count + " outputs within 10 minutes");
-                }
-                seen += consumer.poll(Duration.ofMillis(50)).count();
-            }
-        }
-    }
-
-    static Properties producerProps(EmbeddedKafkaBroker broker) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-        return props;
+        Map<String, String> extraConfig = new LinkedHashMap<>();
+        extraConfig.put("batching.max-size", Integer.toString(maxSize));
+        extraConfig.put("batching.linger-ms", "20");
+        extraConfig.put("processing.guarantee", guarantee);
+        extraConfig.putAll(extra);
+        AppConfig config = BenchRuns.config(broker, registryUrl, state, "bench" + suffix, input + suffix, output, model,
+                layer, extraConfig);
+        return BenchRuns.timedRun(config, broker, values.size(), spec.commandLine().getErr());
     }
 }

@@ -1,5 +1,6 @@
 package io.embedstream.model.graph;
 
+import io.embedstream.config.Levenshtein;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -19,7 +20,7 @@ public final class Suggestions {
     public static List<String> nearest(String wanted, Collection<String> candidates, int max) {
         String w = wanted.toLowerCase(Locale.ROOT);
         List<Scored> close = new LinkedHashSet<>(candidates).stream()
-                .map(c -> new Scored(c, distance(w, c.toLowerCase(Locale.ROOT))))
+                .map(c -> new Scored(c, Levenshtein.distance(w, c.toLowerCase(Locale.ROOT))))
                 .filter(s -> s.distance <= Math.max(2, Math.max(w.length(), s.name.length()) / 3))
                 .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
                 .toList();
@@ -28,26 +29,6 @@ public final class Suggestions {
         }
         int best = close.get(0).distance;
         return close.stream().filter(s -> s.distance <= best + 1).limit(max).map(Scored::name).toList();
-    }
-
-    /** Levenshtein distance. */
-    public static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private record Scored(String name, int distance) {}

@@ -1,5 +1,7 @@
 package io.embedstream.model.graph;
 
+import io.embedstream.config.Levenshtein;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -9,11 +11,11 @@ class SuggestionsTest {
 
     @Test
     void shouldMeasureEditDistance() {
-        assertThat(Suggestions.distance("dense", "dense")).isZero();
-        assertThat(Suggestions.distance("dens", "dense")).isEqualTo(1);
-        assertThat(Suggestions.distance("conv2d_7", "conv2d_1")).isEqualTo(1);
-        assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
-        assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
+        assertThat(Levenshtein.distance("dense", "dense")).isZero();
+        assertThat(Levenshtein.distance("dens", "dense")).isEqualTo(1);
+        assertThat(Levenshtein.distance("conv2d_7", "conv2d_1")).isEqualTo(1);
+        assertThat(Levenshtein.distance("", "abc")).isEqualTo(3);
+        assertThat(Levenshtein.distance("kitten", "sitting")).isEqualTo(3);
     }
 
     @Test
