@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code process} returns; it leaves the store only in the same flush that forwards its result. Under
  * exactly-once, the store's changelog, the outputs and the offsets commit in one transaction; under
  * at-least-once the changelog is flushed before offsets are committed. After a crash the store is
- * restored and its records are flushed, so no record is lost.
+ * restored and its records are flushed, so no record is lost. The store is cached: Kafka Streams
+ * flushes the cache to the changelog before every commit, so the guarantee holds, and a record that is
+ * buffered and flushed within one commit interval costs a small tombstone in the changelog instead of
+ * a copy of its bytes.
  *
  * <p><b>Batching.</b> A batch runs when the buffer holds {@code batching.max-size} records, or at the
  * wall-clock punctuation after its oldest record has waited {@code batching.linger-ms}, or at once

@@ -26,7 +26,8 @@ public final class EmbeddingTopology {
         topology.addProcessor(PROCESSOR, () -> newProcessor(pipeline.input(), topics, batching, pipeline), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(EmbeddingProcessor.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingEnabled(java.util.Map.of()), PROCESSOR);
+                .withLoggingEnabled(java.util.Map.of())
+                .withCachingEnabled(), PROCESSOR);
         topology.addSink(EmbeddingProcessor.OUTPUT_SINK, topics.output(), new ByteArraySerializer(),
                 new ByteArraySerializer(), PROCESSOR);
         topology.addSink(EmbeddingProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),
