@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    static {
+        JdkHttpServers.disableNagle();
+    }
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
     private final InMemorySchemaRegistry store;

@@ -5,9 +5,9 @@ import io.embedstream.config.BatchingConfig;
 import io.embedstream.model.InferenceSession;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -34,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * buffered and flushed within one commit interval costs a small tombstone in the changelog instead of
  * a copy of its bytes.
  *
- * <p><b>Batching.</b> A batch runs when the buffer holds {@code batching.max-size} records, or at the
- * wall-clock punctuation after its oldest record has waited {@code batching.linger-ms}, or at once
- * when the runner drains the buffers for shutdown. Records of a task are forwarded in arrival order.
+ * <p><b>Batching.</b> A batch runs when the buffer holds {@code batching.max-size} records whose
+ * inputs are ready, or at the wall-clock punctuation after its oldest record has waited
+ * {@code batching.linger-ms}, or at once when the runner drains the buffers for shutdown. While a full
+ * batch waits for its image fetches, the thread keeps consuming (up to {@value #AHEAD_BATCHES} batches),
+ * so that fetches of later batches overlap. Records of a task are forwarded in arrival order.
  *
  * <p><b>Bad input.</b> Records that do not decode or validate, and records that the input handler or
  * the model rejects, go to the dead-letter sink with their original bytes and provenance headers.
@@ -51,6 +53,8 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingProcessor.class);
+    /** How many full batches may wait for their inputs before the thread blocks on the oldest. */
+    static final int AHEAD_BATCHES = 4;
 
     private final InputHandler<T> input;
     private final Supplier<InferenceSession> sessions;
@@ -64,7 +68,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Long, byte[]> store;
-    private final Map<Long, DecodedInput<T>> decodedCache = new HashMap<>();
+    private final NavigableMap<Long, DecodedInput<T>> decodedCache = new TreeMap<>();
     private long nextSequence;
     private int pendingCount;
     private long oldestPendingSinceMs = -1;
@@ -124,20 +128,53 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             oldestPendingSinceMs = context.currentSystemTimeMs();
         }
         buffers.added(1);
-        if (pendingCount >= batching.maxSize() || batching.lingerMs() == 0) {
-            flush(false);
+        if (batching.lingerMs() == 0) {
+            flush(true);
+        } else {
+            flushReadyBatches();
         }
     }
 
     private void punctuate(long nowMs) {
         if (pendingCount > 0 && (nowMs - oldestPendingSinceMs >= batching.lingerMs() || buffers.draining())) {
             flush(true);
+        } else {
+            flushReadyBatches();
         }
     }
 
-    /** Runs full batches; with {@code all}, also the last partial one. */
+    /**
+     * Runs full batches whose inputs are ready (image fetches done). A full batch that is still waiting
+     * for its inputs does not block the thread: the thread goes on consuming, so that the next batches'
+     * fetches start, until the buffer holds {@link #AHEAD_BATCHES} batches; then it waits.
+     */
+    private void flushReadyBatches() {
+        while (pendingCount >= batching.maxSize()) {
+            if (pendingCount < AHEAD_BATCHES * batching.maxSize() && !firstBatchReady()) {
+                return;
+            }
+            flush(false);
+        }
+    }
+
+    private boolean firstBatchReady() {
+        int checked = 0;
+        for (DecodedInput<T> d : decodedCache.values()) {
+            if (checked++ == batching.maxSize()) {
+                break;
+            }
+            if (!input.isReady(d.payload())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs one full batch; with {@code all}, every buffered record in full batches and a last partial one. */
     private void flush(boolean all) {
-        while (pendingCount >= batching.maxSize() || (all && pendingCount > 0)) {
+        boolean first = true;
+        while ((first && pendingCount >= batching.maxSize()) || (all && pendingCount > 0)) {
+            first = false;
             List<KeyValue<Long, byte[]>> batch = new ArrayList<>(Math.min(pendingCount, batching.maxSize()));
             try (KeyValueIterator<Long, byte[]> it = store.all()) {
                 while (it.hasNext() && batch.size() < batching.maxSize()) {

@@ -77,6 +77,11 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
     }
 
     @Override
+    public boolean isReady(PendingImage payload) {
+        return payload.fetch().isDone();
+    }
+
+    @Override
     public long[] rowShape() {
         return pipeline.target().rowShape();
     }

@@ -25,6 +25,15 @@ public interface InputHandler<T> {
      */
     List<VectorOutcome> rows(List<T> payloads);
 
+    /**
+     * Whether the payload's input is at hand, so that {@link #rows} will not wait for it. Formats that
+     * fetch (images) say false while the fetch is under way; the processor then keeps consuming instead
+     * of blocking. Must be cheap.
+     */
+    default boolean isReady(T payload) {
+        return true;
+    }
+
     /** The shape of one model input row (without the batch axis). */
     long[] rowShape();
 }

@@ -1,6 +1,7 @@
 package io.embedstream.app.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.embedstream.embedded.JdkHttpServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,11 +25,7 @@ public final class LocalImageServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
 
     static {
-        // The JDK server writes head and body separately; without TCP_NODELAY, Nagle's algorithm adds ~40 ms
-        // to every response on a kept-alive connection. Read once, when the server classes load.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        JdkHttpServers.disableNagle();
     }
 
     public LocalImageServer(Path root, int delayMs) {
