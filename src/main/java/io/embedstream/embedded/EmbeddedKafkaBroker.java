@@ -249,6 +249,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
                 awaitTopic(result.getKey(), result.getValue());
             }
+            awaitLeaders(admin, List.of(names));
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics has a leader in the broker's metadata. Creation returns
+     * when the controller has committed the topic, a little before the broker serves it; an idempotent
+     * producer whose first batch meets NOT_LEADER_OR_FOLLOWER while its second is accepted is then stuck
+     * on OUT_OF_ORDER_SEQUENCE_NUMBER for good.
+     */
+    private void awaitLeaders(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                log.debug("Topics {} not described yet: {}", names, e.getCause().toString());
+            } catch (TimeoutException e) {
+                throw new EmbeddedKafkaException("Topics " + names + " got no leader within " + ADMIN_TIMEOUT, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EmbeddedKafkaException("Interrupted while waiting for leaders of " + names, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new EmbeddedKafkaException("Topics " + names + " got no leader within " + ADMIN_TIMEOUT);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EmbeddedKafkaException("Interrupted while waiting for leaders of " + names, e);
+            }
         }
     }
 
