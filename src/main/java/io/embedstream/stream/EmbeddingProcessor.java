@@ -6,6 +6,7 @@ import io.embedstream.model.InferenceSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -68,10 +69,16 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<Long, byte[]> store;
-    private final NavigableMap<Long, DecodedInput<T>> decodedCache = new TreeMap<>();
+    /**
+     * The store's contents in arrival order, kept in memory so that a flush never reads the store back.
+     * The store is the durable copy; this view is rebuilt from it in {@link #init}.
+     */
+    private final NavigableMap<Long, Buffered<T>> buffered = new TreeMap<>();
     private long nextSequence;
-    private int pendingCount;
     private long oldestPendingSinceMs = -1;
+
+    /** A buffered record; {@code decoded} is null for a record restored after a restart until its batch runs. */
+    private record Buffered<T>(PendingRecord source, DecodedInput<T> decoded) {}
 
     EmbeddingProcessor(InputHandler<T> input, Supplier<InferenceSession> sessions, BatchEmbedder embedder,
             Enricher enricher, Serializer<EnrichedRecord> serializer, String outputTopic, BatchingConfig batching,
@@ -93,14 +100,15 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         this.store = context.getStateStore(BUFFER_STORE);
         try (KeyValueIterator<Long, byte[]> it = store.all()) {
             while (it.hasNext()) {
-                nextSequence = it.next().key + 1;
-                pendingCount++;
+                KeyValue<Long, byte[]> entry = it.next();
+                buffered.put(entry.key, new Buffered<>(PendingRecord.fromBytes(entry.value), null));
+                nextSequence = entry.key + 1;
             }
         }
-        if (pendingCount > 0) {
-            buffers.added(pendingCount);
+        if (!buffered.isEmpty()) {
+            buffers.added(buffered.size());
             oldestPendingSinceMs = context.currentSystemTimeMs();
-            LOG.info("Task {} restored {} buffered records; they run at the next flush", context.taskId(), pendingCount);
+            LOG.info("Task {} restored {} buffered records; they run at the next flush", context.taskId(), buffered.size());
         }
         sessions.get(); // open this thread's TF session now, so that the first batch does not wait for it
         long interval = Math.max(1, Math.min(batching.lingerMs(), 1000) / 4);
@@ -123,10 +131,10 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         }
         long sequence = nextSequence++;
         store.put(sequence, pending.toBytes());
-        decodedCache.put(sequence, decoded);
-        if (pendingCount++ == 0) {
+        if (buffered.isEmpty()) {
             oldestPendingSinceMs = context.currentSystemTimeMs();
         }
+        buffered.put(sequence, new Buffered<>(pending, decoded));
         buffers.added(1);
         if (batching.lingerMs() == 0) {
             flush(true);
@@ -136,7 +144,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
     }
 
     private void punctuate(long nowMs) {
-        if (pendingCount > 0 && (nowMs - oldestPendingSinceMs >= batching.lingerMs() || buffers.draining())) {
+        if (!buffered.isEmpty() && (nowMs - oldestPendingSinceMs >= batching.lingerMs() || buffers.draining())) {
             flush(true);
         } else {
             flushReadyBatches();
@@ -149,8 +157,8 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
      * fetches start, until the buffer holds {@link #AHEAD_BATCHES} batches; then it waits.
      */
     private void flushReadyBatches() {
-        while (pendingCount >= batching.maxSize()) {
-            if (pendingCount < AHEAD_BATCHES * batching.maxSize() && !firstBatchReady()) {
+        while (buffered.size() >= batching.maxSize()) {
+            if (buffered.size() < AHEAD_BATCHES * batching.maxSize() && !firstBatchReady()) {
                 return;
             }
             flush(false);
@@ -158,55 +166,42 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
     }
 
     private boolean firstBatchReady() {
-        int checked = 0;
-        for (DecodedInput<T> d : decodedCache.values()) {
-            if (checked++ == batching.maxSize()) {
-                break;
-            }
-            if (!input.isReady(d.payload())) {
-                return false;
-            }
-        }
-        return true;
+        return buffered.values().stream().limit(batching.maxSize())
+                .allMatch(b -> b.decoded() == null || input.isReady(b.decoded().payload()));
     }
 
     /** Runs one full batch; with {@code all}, every buffered record in full batches and a last partial one. */
     private void flush(boolean all) {
         boolean first = true;
-        while ((first && pendingCount >= batching.maxSize()) || (all && pendingCount > 0)) {
+        while ((first && buffered.size() >= batching.maxSize()) || (all && !buffered.isEmpty())) {
             first = false;
-            List<KeyValue<Long, byte[]>> batch = new ArrayList<>(Math.min(pendingCount, batching.maxSize()));
-            try (KeyValueIterator<Long, byte[]> it = store.all()) {
-                while (it.hasNext() && batch.size() < batching.maxSize()) {
-                    batch.add(it.next());
+            List<Map.Entry<Long, Buffered<T>>> batch = new ArrayList<>(Math.min(buffered.size(), batching.maxSize()));
+            for (Map.Entry<Long, Buffered<T>> entry : buffered.entrySet()) {
+                if (batch.size() == batching.maxSize()) {
+                    break;
                 }
+                batch.add(entry);
             }
-            runBatch(batch);
-            for (KeyValue<Long, byte[]> entry : batch) {
-                store.delete(entry.key);
-                decodedCache.remove(entry.key);
+            runBatch(batch.stream().map(Map.Entry::getValue).toList());
+            for (Map.Entry<Long, Buffered<T>> entry : batch) {
+                store.delete(entry.getKey());
+                buffered.remove(entry.getKey());
             }
-            pendingCount -= batch.size();
             buffers.removed(batch.size());
-            oldestPendingSinceMs = pendingCount > 0 ? context.currentSystemTimeMs() : -1;
+            oldestPendingSinceMs = buffered.isEmpty() ? -1 : context.currentSystemTimeMs();
         }
     }
 
-    private void runBatch(List<KeyValue<Long, byte[]>> entries) {
+    private void runBatch(List<Buffered<T>> entries) {
         long waitedMs = oldestPendingSinceMs < 0 ? 0 : context.currentSystemTimeMs() - oldestPendingSinceMs;
         List<PendingRecord> sources = new ArrayList<>(entries.size());
         List<DecodedInput<T>> decoded = new ArrayList<>(entries.size());
-        for (KeyValue<Long, byte[]> entry : entries) {
-            PendingRecord pending = PendingRecord.fromBytes(entry.value);
-            DecodedInput<T> d = decodedCache.get(entry.key);
-            if (d == null) {
-                d = decodeRestored(pending);
-                if (d == null) {
-                    continue;
-                }
+        for (Buffered<T> entry : entries) {
+            DecodedInput<T> d = entry.decoded() != null ? entry.decoded() : decodeRestored(entry.source());
+            if (d != null) {
+                sources.add(entry.source());
+                decoded.add(d);
             }
-            sources.add(pending);
-            decoded.add(d);
         }
         List<VectorOutcome> rows = input.rows(decoded.stream().map(DecodedInput::payload).toList());
         List<float[]> okRows = new ArrayList<>(rows.size());
@@ -256,10 +251,10 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
 
     @Override
     public void close() {
-        if (pendingCount > 0) {
+        if (!buffered.isEmpty()) {
             LOG.info("Task {} closes with {} records in its durable buffer; they run when the task next starts",
-                    context.taskId(), pendingCount);
-            buffers.removed(pendingCount);
+                    context.taskId(), buffered.size());
+            buffers.removed(buffered.size());
         }
     }
 }
