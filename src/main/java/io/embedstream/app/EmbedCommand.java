@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.embedstream.config.ConfigException;
 import io.embedstream.config.ImageConfig;
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.Normalization;
@@ -101,7 +102,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1) {
-            throw new io.embedstream.config.ConfigException("--batch-size: '" + batchSize + "' is not valid; must be >= 1");
+            throw new ConfigException("--batch-size: '" + batchSize + "' is not valid; must be >= 1");
         }
         Postprocessor post = new Postprocessor(Pooling.of(pooling), Normalization.of(normalize));
         ModelConfig base = ModelConfig.of(model, layer);
@@ -209,7 +210,7 @@ final class EmbedCommand implements Callable<Integer> {
             }
             Path file = Path.of(input);
             if (!Files.isRegularFile(file)) {
-                throw new io.embedstream.config.ConfigException("INPUT: '" + input + "' is not a readable file or an http(s) URL");
+                throw new ConfigException("INPUT: '" + input + "' is not a readable file or an http(s) URL");
             }
             String extension = lower.contains(".") ? lower.substring(lower.lastIndexOf('.') + 1) : "";
             if (IMAGE_EXTENSIONS.contains(extension)) {
@@ -217,12 +218,12 @@ final class EmbedCommand implements Callable<Integer> {
                 items.add(new Item(input, ImageRequest.of(input, file.toAbsolutePath().toUri().toString()), null));
             } else if (extension.equals("csv") || extension.equals("jsonl")) {
                 if (images) {
-                    throw new io.embedstream.config.ConfigException("INPUT: '" + input + "' holds feature vectors, but the model "
+                    throw new ConfigException("INPUT: '" + input + "' holds feature vectors, but the model "
                             + "input is an image [N, H, W, C]; give image files or URLs");
                 }
                 items.addAll(extension.equals("csv") ? readCsv(file) : readJsonl(file));
             } else {
-                throw new io.embedstream.config.ConfigException("INPUT: '" + input + "' has an unknown type; expected an image "
+                throw new ConfigException("INPUT: '" + input + "' has an unknown type; expected an image "
                         + "(" + String.join(", ", IMAGE_EXTENSIONS) + "), .csv, .jsonl, or an http(s) URL");
             }
         }
@@ -231,7 +232,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     private static void requireImages(boolean images, String input) {
         if (!images) {
-            throw new io.embedstream.config.ConfigException("INPUT: '" + input + "' is an image, but the model input is not "
+            throw new ConfigException("INPUT: '" + input + "' is an image, but the model input is not "
                     + "an image [N, H, W, C]; give .csv or .jsonl feature vectors");
         }
     }
@@ -258,7 +259,7 @@ final class EmbedCommand implements Callable<Integer> {
             float[] values = new float[fields.length - first];
             for (int i = first; i < fields.length; i++) {
                 if (!isNumber(fields[i])) {
-                    throw new io.embedstream.config.ConfigException(file + " line " + (n + 1) + ": '" + fields[i].trim()
+                    throw new ConfigException(file + " line " + (n + 1) + ": '" + fields[i].trim()
                             + "' is not a number");
                 }
                 values[i - first] = Float.parseFloat(fields[i].trim());
@@ -280,7 +281,7 @@ final class EmbedCommand implements Callable<Integer> {
             try {
                 node = json.readTree(lines.get(n));
             } catch (IOException e) {
-                throw new io.embedstream.config.ConfigException(file + " line " + (n + 1) + " is not JSON: " + e.getMessage(), e);
+                throw new ConfigException(file + " line " + (n + 1) + " is not JSON: " + e.getMessage(), e);
             }
             String label = file + ":" + (n + 1);
             JsonNode features = node;
@@ -291,7 +292,7 @@ final class EmbedCommand implements Callable<Integer> {
                 }
             }
             if (!features.isArray()) {
-                throw new io.embedstream.config.ConfigException(file + " line " + (n + 1)
+                throw new ConfigException(file + " line " + (n + 1)
                         + ": expected a JSON array of numbers or an object with \"features\"");
             }
             float[] values = new float[features.size()];
