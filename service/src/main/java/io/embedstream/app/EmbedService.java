@@ -5,6 +5,15 @@ import io.embedstream.avro.FeatureRecord;
 import io.embedstream.avro.ImageReference;
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigException;
+import io.embedstream.config.Guarantee;
+import io.embedstream.stream.EnrichedRecordWriter;
+import io.embedstream.stream.KafkaSourceReader;
+import io.embedstream.stream.OutputWriter;
+import io.embedstream.stream.RecordLimits;
+import io.embedstream.stream.SourceReader;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import io.embedstream.model.EmbeddingModel;
 import io.embedstream.model.ModelDescription;
 import io.embedstream.model.ModelLoader;
@@ -26,7 +35,6 @@ import io.embedstream.stream.ImageInputHandler;
 import io.embedstream.stream.InputHandler;
 import io.embedstream.stream.OutputMetadata;
 import io.embedstream.stream.StreamMetrics;
-import io.embedstream.stream.ThreadSessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -49,18 +57,17 @@ public final class EmbedService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbedService.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SOURCE_READ_TIMEOUT = Duration.ofSeconds(60);
 
     private final EmbeddingModel model;
-    private final ThreadSessions sessions;
     private final StreamsRunner runner;
     private final StreamMetrics metrics;
     private final List<AutoCloseable> resources;
     private boolean closed;
 
-    private EmbedService(EmbeddingModel model, ThreadSessions sessions, StreamsRunner runner, StreamMetrics metrics,
+    private EmbedService(EmbeddingModel model, StreamsRunner runner, StreamMetrics metrics,
             List<AutoCloseable> resources) {
         this.model = model;
-        this.sessions = sessions;
         this.runner = runner;
         this.metrics = metrics;
         this.resources = resources;
@@ -80,10 +87,12 @@ public final class EmbedService implements AutoCloseable {
      */
     public static EmbedService start(AppConfig config, MeterRegistry meters) {
         LOG.info("Starting embedstream: {}", config);
-        TopicCheck.requireExisting(config.kafka(), List.of(
+        Map<String, Integer> maxMessageBytes = TopicCheck.requireExisting(config.kafka(), List.of(
                 new TopicCheck.Topic("topics.input", config.topics().input()),
                 new TopicCheck.Topic("topics.output", config.topics().output()),
                 new TopicCheck.Topic("topics.dead-letter", config.topics().deadLetter())));
+        Properties properties = StreamsSettings.of(config);
+        RecordLimits limits = limits(config, properties, maxMessageBytes);
 
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         ConfluentAvroSerializer<EnrichedRecord> serializer =
@@ -102,26 +111,55 @@ public final class EmbedService implements AutoCloseable {
                     description.name(), description.version(), description.input(), description.output(),
                     config.embedding().pooling(), config.embedding().normalize(),
                     dimension < 0 ? "?" : dimension, description.device());
+            LOG.info("Record limits: input values up to {} bytes, output records up to {}, dead letters up to {} "
+                    + "(larger dead letters carry headers only)", limits.maxInputBytes(), limits.maxOutputBytes(),
+                    limits.maxDeadLetterBytes());
 
-            ThreadSessions sessions = new ThreadSessions(model);
             StreamMetrics metrics = new StreamMetrics(meters);
             BatchBuffers buffers = new BatchBuffers();
             OutputMetadata metadata = new OutputMetadata(description.name(), description.version(),
                     config.model().layer() == null ? description.output().name() : config.model().layer(),
                     config.embedding().pooling().toString(), config.embedding().normalize().toString());
-            EmbeddingPipeline pipeline = new EmbeddingPipeline(input, sessions, postprocessor,
-                    new Enricher(metadata, Clock.systemUTC()), serializer, buffers, metrics);
+            Enricher enricher = new Enricher(metadata, Clock.systemUTC());
+            SourceReader sources = new KafkaSourceReader(config.kafka(),
+                    config.processing().guarantee() == Guarantee.EXACTLY_ONCE_V2 ? "read_committed" : "read_uncommitted",
+                    SOURCE_READ_TIMEOUT);
+            resources.add(sources);
+            EmbeddingPipeline<?> pipeline = pipeline(input, enricher, serializer, config, model, postprocessor,
+                    sources, buffers, metrics, limits);
+            resources.add(0, pipeline.batchers()); // closed first: stops the workers before the sessions' model
             Topology topology = EmbeddingTopology.build(config.topics(), config.batching(), pipeline);
             LOG.debug("Topology:\n{}", topology.describe());
-            Properties properties = StreamsSettings.of(config);
             StreamsRunner runner = new StreamsRunner(topology, properties, buffers, CLOSE_TIMEOUT);
             runner.start();
-            return new EmbedService(model, sessions, runner, metrics, resources);
+            return new EmbedService(model, runner, metrics, resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             model.close();
             throw e;
         }
+    }
+
+    private static <T> EmbeddingPipeline<T> pipeline(InputHandler<T> input, Enricher enricher,
+            ConfluentAvroSerializer<EnrichedRecord> serializer, AppConfig config, EmbeddingModel model,
+            Postprocessor postprocessor, SourceReader sources, BatchBuffers buffers, StreamMetrics metrics,
+            RecordLimits limits) {
+        OutputWriter<T> output = new EnrichedRecordWriter<>(enricher, serializer, config.topics().output());
+        return EmbeddingPipeline.create(input, output, model, postprocessor, config.batching(), sources, buffers,
+                metrics, limits);
+    }
+
+    /**
+     * What the producers and topics take: a record must fit both the producer's {@code max.request.size} and
+     * the topic's {@code max.message.bytes}.
+     */
+    static RecordLimits limits(AppConfig config, Properties streams, Map<String, Integer> maxMessageBytes) {
+        int request = Integer.parseInt(String.valueOf(streams.getOrDefault(
+                StreamsConfig.PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                streams.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576"))));
+        int output = Math.min(request, maxMessageBytes.getOrDefault(config.topics().output(), request));
+        int deadLetter = Math.min(request, maxMessageBytes.getOrDefault(config.topics().deadLetter(), request));
+        return new RecordLimits(config.input().maxRecordBytes(), output, deadLetter);
     }
 
     private static InputHandler<?> inputHandler(AppConfig config, SchemaRegistryClient registry,
@@ -169,7 +207,6 @@ public final class EmbedService implements AutoCloseable {
         LOG.info("Stopping embedstream");
         runner.close();
         closeAll(resources);
-        sessions.close();
         model.close();
         LOG.info("Stopped");
     }

@@ -22,15 +22,19 @@ public final class StreamsSettings {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processing().guarantee().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.processing().streamThreads()));
-        // The wall-clock punctuator that flushes lingering batches only runs between polls.
-        long pollMs = Math.max(1, Math.min(100, config.batching().lingerMs() / 4));
-        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Long.toString(pollMs));
+        // The wall-clock punctuator that flushes lingering batches and forwards finished ones only runs between polls.
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Long.toString(config.batching().checkIntervalMs()));
         // The service has no global state; this only opts in to Kafka 5.0's default and silences its warning.
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // Input records (images, feature vectors) and buffer changelog entries are kilobytes each: fetch and
         // produce in larger chunks than Kafka's defaults (1 MiB per partition fetch, 16 KiB batches), unless set.
         clientDefault(props, StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "8388608");
         clientDefault(props, StreamsConfig.PRODUCER_PREFIX, ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        // A dead letter carries the original value: let the producer send one as large as the largest input the
+        // service reads (input.max-record-bytes), plus room for headers. Topics may still take less; the
+        // processor checks against the smaller limit (RecordLimits) before it forwards.
+        clientDefault(props, StreamsConfig.PRODUCER_PREFIX, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Integer.toString(Math.max(1_048_576, config.input().maxRecordBytes() + 65_536)));
         return props;
     }
 

@@ -16,6 +16,22 @@ public interface InferenceSession extends AutoCloseable {
      */
     FloatBatch run(FloatBatch input);
 
+    /**
+     * Runs the first {@code rows} rows of {@code data} (row-major, each of shape {@code rowShape}) as one batch.
+     * {@code data} may be longer than the batch (a reused buffer); it is only read. This default copies the
+     * rows into a {@link FloatBatch}; implementations may feed them without the copy.
+     */
+    default FloatBatch run(float[] data, int rows, long[] rowShape) {
+        int rowLength = 1;
+        for (long d : rowShape) {
+            rowLength *= (int) d;
+        }
+        long[] shape = new long[rowShape.length + 1];
+        shape[0] = rows;
+        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+        return run(new FloatBatch(java.util.Arrays.copyOf(data, rows * rowLength), shape));
+    }
+
     @Override
     void close();
 }

@@ -66,46 +66,62 @@ public final class Postprocessor {
         }
     }
 
-    /** Pools and normalises every row of {@code layerOutput}; returns {@code N} embeddings. */
+    /** Pools and normalises every row of {@code layerOutput}; returns {@code N} embeddings (copies). */
     public float[][] apply(FloatBatch layerOutput) {
-        float[][] pooled = pool(layerOutput);
+        FloatBatch pooled = applyInPlace(layerOutput);
+        float[][] out = new float[pooled.rows()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = pooled.row(i);
+        }
+        return out;
+    }
+
+    /**
+     * Pools and normalises every row of {@code layerOutput} with as little copying as possible: for
+     * {@code none} and {@code flatten} the result shares {@code layerOutput}'s array, normalised in place (the
+     * caller must own that batch); {@code mean} and {@code max} write a new {@code [N, C]} array.
+     *
+     * @return the embeddings, shape {@code [N, D]}
+     */
+    public FloatBatch applyInPlace(FloatBatch layerOutput) {
+        FloatBatch pooled = pool(layerOutput);
         if (normalization == Normalization.L2) {
-            for (float[] row : pooled) {
-                l2Normalize(row);
+            int d = pooled.rowLength();
+            for (int i = 0; i < pooled.rows(); i++) {
+                l2Normalize(pooled.data(), i * d, d);
             }
         }
         return pooled;
     }
 
-    private float[][] pool(FloatBatch batch) {
+    private FloatBatch pool(FloatBatch batch) {
         long[] shape = batch.shape();
         int n = batch.rows();
         int rowLength = batch.rowLength();
         float[] data = batch.data();
-        float[][] out = new float[n][];
         if (pooling == Pooling.NONE || pooling == Pooling.FLATTEN) {
             if (pooling == Pooling.NONE && shape.length != 2) {
                 throw new IllegalArgumentException("pooling none needs a rank-2 batch, got " + Arrays.toString(shape));
             }
-            for (int i = 0; i < n; i++) {
-                out[i] = Arrays.copyOfRange(data, i * rowLength, (i + 1) * rowLength);
-            }
-            return out;
+            return shape.length == 2 ? batch : new FloatBatch(data, new long[] {n, rowLength});
         }
         if (shape.length < 3) {
             throw new IllegalArgumentException("pooling " + pooling + " needs rank >= 3, got " + Arrays.toString(shape));
         }
         int channels = (int) shape[shape.length - 1];
-        int positions = rowLength / channels;
+        int positions = channels == 0 ? 0 : rowLength / channels;
+        float[] out = new float[n * channels];
         for (int i = 0; i < n; i++) {
-            out[i] = pooling == Pooling.MEAN
-                    ? mean(data, i * rowLength, positions, channels)
-                    : max(data, i * rowLength, positions, channels);
+            if (pooling == Pooling.MEAN) {
+                mean(data, i * rowLength, positions, channels, out, i * channels);
+            } else {
+                max(data, i * rowLength, positions, channels, out, i * channels);
+            }
         }
-        return out;
+        return new FloatBatch(out, new long[] {n, channels});
     }
 
-    private static float[] mean(float[] data, int offset, int positions, int channels) {
+    private static void mean(float[] data, int offset, int positions, int channels, float[] out, int outOffset) {
         double[] sums = new double[channels];
         for (int p = 0; p < positions; p++) {
             int base = offset + p * channels;
@@ -113,36 +129,37 @@ public final class Postprocessor {
                 sums[c] += data[base + c];
             }
         }
-        float[] out = new float[channels];
         for (int c = 0; c < channels; c++) {
-            out[c] = (float) (sums[c] / positions);
+            out[outOffset + c] = (float) (sums[c] / positions);
         }
-        return out;
     }
 
-    private static float[] max(float[] data, int offset, int positions, int channels) {
-        float[] out = new float[channels];
-        Arrays.fill(out, Float.NEGATIVE_INFINITY);
+    private static void max(float[] data, int offset, int positions, int channels, float[] out, int outOffset) {
+        Arrays.fill(out, outOffset, outOffset + channels, Float.NEGATIVE_INFINITY);
         for (int p = 0; p < positions; p++) {
             int base = offset + p * channels;
             for (int c = 0; c < channels; c++) {
-                out[c] = Math.max(out[c], data[base + c]);
+                out[outOffset + c] = Math.max(out[outOffset + c], data[base + c]);
             }
         }
-        return out;
     }
 
     /** Divides by the Euclidean norm in place; a zero vector stays zero. */
     static void l2Normalize(float[] v) {
+        l2Normalize(v, 0, v.length);
+    }
+
+    /** Divides {@code v[offset, offset+length)} by its Euclidean norm in place; a zero vector stays zero. */
+    static void l2Normalize(float[] v, int offset, int length) {
         double sum = 0;
-        for (float x : v) {
-            sum += (double) x * x;
+        for (int i = offset; i < offset + length; i++) {
+            sum += (double) v[i] * v[i];
         }
         if (sum == 0) {
             return;
         }
         double inverse = 1.0 / Math.sqrt(sum);
-        for (int i = 0; i < v.length; i++) {
+        for (int i = offset; i < offset + length; i++) {
             v[i] = (float) (v[i] * inverse);
         }
     }

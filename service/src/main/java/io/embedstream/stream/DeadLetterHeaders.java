@@ -17,6 +17,10 @@ public final class DeadLetterHeaders {
     public static final String REASON = PREFIX + "reason";
     public static final String CLASS = PREFIX + "class";
     public static final String MESSAGE = PREFIX + "message";
+    /** {@code true} when the dead letter carries no value because the original did not fit the dead-letter topic. */
+    public static final String VALUE_OMITTED = PREFIX + "value-omitted";
+    /** The size in bytes of the original value, when it was omitted. */
+    public static final String ORIGINAL_SIZE = PREFIX + "original-size";
 
     private DeadLetterHeaders() {}
 
@@ -45,7 +49,8 @@ public final class DeadLetterHeaders {
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static void add(Headers headers, String key, String value) {
+    /** Adds one UTF-8 header. */
+    static void add(Headers headers, String key, String value) {
         headers.add(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,51 +1,50 @@
 package io.embedstream.stream;
 
-import io.embedstream.avro.EnrichedRecord;
-import io.embedstream.config.BatchingConfig;
-import io.embedstream.model.InferenceSession;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes input records, buffers them durably, and enriches them in micro-batches.
+ * The policy of one task: decode and validate each input record, keep it durably until its result is
+ * forwarded, hand it to the stream thread's batcher, and forward results (or dead letters) in arrival order.
  *
- * <p><b>Durability.</b> Kafka Streams commits the offset of every record that {@link #process} has
- * returned from. A valid record is therefore written to the changelogged buffer store before
- * {@code process} returns; it leaves the store only in the same flush that forwards its result. Under
- * exactly-once, the store's changelog, the outputs and the offsets commit in one transaction; under
- * at-least-once the changelog is flushed before offsets are committed. After a crash the store is
- * restored and its records are flushed, so no record is lost. The store is cached: Kafka Streams
- * flushes the cache to the changelog before every commit, so the guarantee holds, and a record that is
- * buffered and flushed within one commit interval costs a small tombstone in the changelog instead of
- * a copy of its bytes.
+ * <p><b>Pipelined inference.</b> The stream thread never runs the model: records go into its
+ * {@link ThreadBatcher}, whose batches (shared by all tasks of the thread) run on the thread's
+ * {@link InferenceWorker}. Results come back on the stream thread; each task forwards its own, and deletes their
+ * buffer entries, in its own {@code process} or wall-clock punctuation, as Kafka Streams requires. A record's
+ * result is forwarded only after the results of every earlier record of the task, so output order per
+ * partition is arrival order.
  *
- * <p><b>Batching.</b> A batch runs when the buffer holds {@code batching.max-size} records whose
- * inputs are ready, or at the wall-clock punctuation after its oldest record has waited
- * {@code batching.linger-ms}, or at once when the runner drains the buffers for shutdown. While a full
- * batch waits for its image fetches, the thread keeps consuming (up to {@value #AHEAD_BATCHES} batches),
- * so that fetches of later batches overlap. Records of a task are forwarded in arrival order.
+ * <p><b>Durability.</b> Before {@code process} returns, a valid record's coordinates are in the task's
+ * changelogged {@link DurableBuffer}; the entry is deleted in the same task (so, under exactly-once, in the same
+ * transaction) as the output forwarded for it. Kafka Streams may commit the record's input offset as soon as
+ * {@code process} returns: if the instance dies before the output is committed, the next owner of the task
+ * restores the entry, reads the record again from the input topic ({@link SourceReader}) and processes it. The
+ * full argument is in {@link DurableBuffer}. A task that closes (rebalance, shutdown) with records in flight drops
+ * their results: their entries are still in the buffer, so the next owner runs them again.
  *
- * <p><b>Bad input.</b> Records that do not decode or validate, and records that the input handler or
- * the model rejects, go to the dead-letter sink with their original bytes and provenance headers.
+ * <p><b>Bad input.</b> A record larger than {@code input.max-record-bytes}, one that does not decode or
+ * validate, and one that fails later (image fetch, model rejection, output too large) goes to the dead-letter
+ * sink with its original bytes (or, when they do not fit, without them) and provenance headers
+ * ({@link DeadLetters}). Only failures that are not about one record (model failure, registry down, broker
+ * gone) propagate, and stop the instance.
  *
- * <p><b>Lifecycle.</b> One instance per task, used by that task's stream thread only. It owns nothing
- * that needs closing: the TF session belongs to the thread ({@code sessions}), the store to Kafka Streams.
+ * <p><b>Lifecycle.</b> One instance per task, used by that task's stream thread only. It owns nothing that
+ * needs closing: the batcher belongs to the thread ({@link ThreadBatchers}), the store to Kafka Streams.
  */
 public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -54,188 +53,172 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingProcessor.class);
-    /** How many full batches may wait for their inputs before the thread blocks on the oldest. */
-    static final int AHEAD_BATCHES = 4;
 
-    private final InputHandler<T> input;
-    private final Supplier<InferenceSession> sessions;
-    private final BatchEmbedder embedder;
-    private final Enricher enricher;
-    private final Serializer<EnrichedRecord> serializer;
-    private final String outputTopic;
-    private final BatchingConfig batching;
-    private final BatchBuffers buffers;
-    private final StreamMetrics metrics;
+    private final EmbeddingPipeline<T> pipeline;
+    private final long checkIntervalMs;
+    private final Results results = new Results();
 
     private ProcessorContext<byte[], byte[]> context;
-    private KeyValueStore<Long, byte[]> store;
-    /**
-     * The store's contents in arrival order, kept in memory so that a flush never reads the store back.
-     * The store is the durable copy; this view is rebuilt from it in {@link #init}.
-     */
-    private final NavigableMap<Long, Buffered<T>> buffered = new TreeMap<>();
+    private DurableBuffer buffer;
+    private ThreadBatcher<T> batcher;
     private long nextSequence;
-    private long oldestPendingSinceMs = -1;
 
-    /** A buffered record; {@code decoded} is null for a record restored after a restart until its batch runs. */
-    private record Buffered<T>(PendingRecord source, DecodedInput<T> decoded) {}
+    /** A record of this task that is buffered and not yet forwarded. */
+    private static final class Pending {
+        final PendingRecord source;
+        Batch.Outcome outcome;
 
-    EmbeddingProcessor(InputHandler<T> input, Supplier<InferenceSession> sessions, BatchEmbedder embedder,
-            Enricher enricher, Serializer<EnrichedRecord> serializer, String outputTopic, BatchingConfig batching,
-            BatchBuffers buffers, StreamMetrics metrics) {
-        this.input = input;
-        this.sessions = sessions;
-        this.embedder = embedder;
-        this.enricher = enricher;
-        this.serializer = serializer;
-        this.outputTopic = outputTopic;
-        this.batching = batching;
-        this.buffers = buffers;
-        this.metrics = metrics;
+        Pending(PendingRecord source) {
+            this.source = source;
+        }
+    }
+
+    /** This task's records in arrival order, and the outcomes the batcher hands back for them. */
+    private static final class Results implements Batch.Completion {
+        final NavigableMap<Long, Pending> pending = new TreeMap<>();
+        boolean closed;
+
+        @Override
+        public void complete(long sequence, Batch.Outcome outcome) {
+            Pending p = closed ? null : pending.get(sequence);
+            if (p != null) {
+                p.outcome = outcome;
+            }
+        }
+    }
+
+    EmbeddingProcessor(EmbeddingPipeline<T> pipeline, long checkIntervalMs) {
+        this.pipeline = pipeline;
+        this.checkIntervalMs = checkIntervalMs;
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        this.store = context.getStateStore(BUFFER_STORE);
-        try (KeyValueIterator<Long, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, byte[]> entry = it.next();
-                buffered.put(entry.key, new Buffered<>(PendingRecord.fromBytes(entry.value), null));
-                nextSequence = entry.key + 1;
+        this.buffer = new DurableBuffer(context.getStateStore(BUFFER_STORE));
+        this.batcher = pipeline.batchers().forCurrentThread();
+        restore();
+        context.schedule(Duration.ofMillis(checkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    /** Re-reads the records a previous owner left in the buffer and queues them again, in their order. */
+    private void restore() {
+        List<DurableBuffer.Entry> entries = buffer.restore();
+        if (entries.isEmpty()) {
+            return;
+        }
+        nextSequence = entries.get(entries.size() - 1).sequence() + 1;
+        Map<TopicPartition, SortedSet<Long>> offsets = new HashMap<>();
+        for (DurableBuffer.Entry e : entries) {
+            offsets.computeIfAbsent(new TopicPartition(e.reference().topic(), e.reference().partition()),
+                    tp -> new TreeSet<>()).add(e.reference().offset());
+        }
+        Map<TopicPartition, Map<Long, ConsumerRecord<byte[], byte[]>>> records = new HashMap<>();
+        offsets.forEach((tp, set) -> records.put(tp, pipeline.sources().read(tp, set)));
+        int missing = 0;
+        for (DurableBuffer.Entry e : entries) {
+            DurableBuffer.Reference ref = e.reference();
+            ConsumerRecord<byte[], byte[]> r = records.get(new TopicPartition(ref.topic(), ref.partition()))
+                    .get(ref.offset());
+            if (r == null) {
+                missing++;
+                PendingRecord gone = new PendingRecord(ref.topic(), ref.partition(), ref.offset(),
+                        context.currentSystemTimeMs(), null, null, null);
+                Pending p = track(e.sequence(), gone);
+                p.outcome = Batch.Outcome.failed(new RecordFailure(InvalidRecordException.SOURCE_RECORD_UNAVAILABLE,
+                        EmbeddingProcessor.class.getName(), "it was buffered, but is no longer in the input topic "
+                        + "when it was to be read again after a restart (deleted by retention or compaction); "
+                        + "it was not enriched"));
+                continue;
             }
+            accept(e.sequence(), new PendingRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(),
+                    r.value(), r.headers()), true);
         }
-        if (!buffered.isEmpty()) {
-            buffers.added(buffered.size());
-            oldestPendingSinceMs = context.currentSystemTimeMs();
-            LOG.info("Task {} restored {} buffered records; they run at the next flush", context.taskId(), buffered.size());
-        }
-        sessions.get(); // open this thread's TF session now, so that the first batch does not wait for it
-        long interval = Math.max(1, Math.min(batching.lingerMs(), 1000) / 4);
-        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        LOG.info("Task {} restored {} buffered records from its durable buffer{}; they run in the next batches",
+                context.taskId(), entries.size(), missing == 0 ? "" : " (" + missing
+                        + " no longer in the input topic: dead-lettered as SOURCE_RECORD_UNAVAILABLE)");
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("input record without topic/partition/offset"));
-        PendingRecord pending = new PendingRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
+        pipeline.metrics().received();
+        PendingRecord source = new PendingRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
                 record.key(), record.value(), record.headers());
-        metrics.received();
-        DecodedInput<T> decoded;
-        try {
-            decoded = input.decode(meta.topic(), record.value());
-        } catch (InvalidRecordException e) {
-            deadLetter(pending, RecordFailure.of(e));
+        accept(nextSequence++, source, false);
+        forwardFinished();
+    }
+
+    /** Validates and buffers one record; a bad one is dead-lettered at once (or, when restoring, in order). */
+    private void accept(long sequence, PendingRecord source, boolean restoring) {
+        long now = context.currentSystemTimeMs();
+        RecordFailure failure = null;
+        DecodedInput<T> decoded = null;
+        int size = source.value() == null ? 0 : source.value().length;
+        if (size > pipeline.limits().maxInputBytes()) {
+            failure = new RecordFailure(InvalidRecordException.RECORD_TOO_LARGE, EmbeddingProcessor.class.getName(),
+                    "the value has " + size + " bytes; input.max-record-bytes is " + pipeline.limits().maxInputBytes());
+        } else {
+            Batch<T> batch = batcher.openBatch(now);
+            try {
+                decoded = pipeline.input().decode(source.topic(), source.value(), batch.rows(), batch.nextOffset());
+            } catch (InvalidRecordException e) {
+                failure = RecordFailure.of(e);
+            }
+        }
+        if (failure != null && !restoring) {
+            deadLetter(source, failure);
             return;
         }
-        long sequence = nextSequence++;
-        store.put(sequence, pending.toBytes());
-        if (buffered.isEmpty()) {
-            oldestPendingSinceMs = context.currentSystemTimeMs();
+        if (!restoring) {
+            buffer.add(sequence, source);
         }
-        buffered.put(sequence, new Buffered<>(pending, decoded));
-        buffers.added(1);
-        if (batching.lingerMs() == 0) {
-            flush(true);
+        Pending p = track(sequence, source);
+        if (failure != null) {
+            p.outcome = Batch.Outcome.failed(failure);
         } else {
-            flushReadyBatches();
+            batcher.add(new Batch.Entry<>(results, sequence, decoded, source), now);
+            batcher.flushIfDue(now, false);
         }
+    }
+
+    private Pending track(long sequence, PendingRecord source) {
+        Pending p = new Pending(source);
+        results.pending.put(sequence, p);
+        pipeline.buffers().added(1);
+        return p;
     }
 
     private void punctuate(long nowMs) {
-        if (!buffered.isEmpty() && (nowMs - oldestPendingSinceMs >= batching.lingerMs() || buffers.draining())) {
-            flush(true);
-        } else {
-            flushReadyBatches();
-        }
+        batcher.flushIfDue(nowMs, pipeline.buffers().draining());
+        forwardFinished();
     }
 
-    /**
-     * Runs full batches whose inputs are ready (image fetches done). A full batch that is still waiting
-     * for its inputs does not block the thread: the thread goes on consuming, so that the next batches'
-     * fetches start, until the buffer holds {@link #AHEAD_BATCHES} batches; then it waits.
-     */
-    private void flushReadyBatches() {
-        while (buffered.size() >= batching.maxSize()) {
-            if (buffered.size() < AHEAD_BATCHES * batching.maxSize() && !firstBatchReady()) {
-                return;
-            }
-            flush(false);
-        }
-    }
-
-    private boolean firstBatchReady() {
-        return buffered.values().stream().limit(batching.maxSize())
-                .allMatch(b -> b.decoded() == null || input.isReady(b.decoded().payload()));
-    }
-
-    /** Runs one full batch; with {@code all}, every buffered record in full batches and a last partial one. */
-    private void flush(boolean all) {
-        boolean first = true;
-        while ((first && buffered.size() >= batching.maxSize()) || (all && !buffered.isEmpty())) {
-            first = false;
-            List<Map.Entry<Long, Buffered<T>>> batch = new ArrayList<>(Math.min(buffered.size(), batching.maxSize()));
-            for (Map.Entry<Long, Buffered<T>> entry : buffered.entrySet()) {
-                if (batch.size() == batching.maxSize()) {
-                    break;
-                }
-                batch.add(entry);
-            }
-            runBatch(batch.stream().map(Map.Entry::getValue).toList());
-            for (Map.Entry<Long, Buffered<T>> entry : batch) {
-                store.delete(entry.getKey());
-                buffered.remove(entry.getKey());
-            }
-            buffers.removed(batch.size());
-            oldestPendingSinceMs = buffered.isEmpty() ? -1 : context.currentSystemTimeMs();
-        }
-    }
-
-    private void runBatch(List<Buffered<T>> entries) {
-        long waitedMs = oldestPendingSinceMs < 0 ? 0 : context.currentSystemTimeMs() - oldestPendingSinceMs;
-        List<PendingRecord> sources = new ArrayList<>(entries.size());
-        List<DecodedInput<T>> decoded = new ArrayList<>(entries.size());
-        for (Buffered<T> entry : entries) {
-            DecodedInput<T> d = entry.decoded() != null ? entry.decoded() : decodeRestored(entry.source());
-            if (d != null) {
-                sources.add(entry.source());
-                decoded.add(d);
-            }
-        }
-        List<VectorOutcome> rows = input.rows(decoded.stream().map(DecodedInput::payload).toList());
-        List<float[]> okRows = new ArrayList<>(rows.size());
-        for (VectorOutcome row : rows) {
-            if (row.isOk()) {
-                okRows.add(row.vector());
-            }
-        }
-        long start = System.nanoTime();
-        List<VectorOutcome> embeddings = embedder.embed(sessions.get(), okRows);
-        long inferenceNanos = System.nanoTime() - start;
+    /** Collects finished batches and forwards this task's results that are next in arrival order. */
+    private void forwardFinished() {
+        batcher.collect();
         int enriched = 0;
-        for (int i = 0, e = 0; i < sources.size(); i++) {
-            VectorOutcome outcome = rows.get(i).isOk() ? embeddings.get(e++) : rows.get(i);
-            PendingRecord source = sources.get(i);
-            if (outcome.isOk()) {
-                byte[] value = serializer.serialize(outputTopic, enricher.enrich(decoded.get(i), source, outcome.vector()));
-                context.forward(new Record<>(source.key(), value, source.timestamp(), source.headers()), OUTPUT_SINK);
+        while (!results.pending.isEmpty()) {
+            Map.Entry<Long, Pending> first = results.pending.firstEntry();
+            Pending p = first.getValue();
+            if (p.outcome == null) {
+                break;
+            }
+            if (p.outcome.failure() == null) {
+                OutputWriter.Output out = p.outcome.output();
+                context.forward(new Record<>(out.key(), out.value(), p.source.timestamp(), p.source.headers()),
+                        OUTPUT_SINK);
                 enriched++;
             } else {
-                deadLetter(source, outcome.failure());
+                deadLetter(p.source, p.outcome.failure());
             }
+            buffer.remove(first.getKey());
+            results.pending.pollFirstEntry();
+            pipeline.buffers().removed(1);
         }
-        metrics.batch(okRows.size(), inferenceNanos, waitedMs);
-        metrics.enriched(enriched);
-    }
-
-    /** A buffered record restored after a restart: decode it again (it was valid when it arrived). */
-    private DecodedInput<T> decodeRestored(PendingRecord pending) {
-        try {
-            return input.decode(pending.topic(), pending.value());
-        } catch (InvalidRecordException e) {
-            deadLetter(pending, RecordFailure.of(e));
-            return null;
+        if (enriched > 0) {
+            pipeline.metrics().enriched(enriched);
         }
     }
 
@@ -243,18 +226,17 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         RecordFailure located = new RecordFailure(failure.reason(), failure.errorClass(),
                 "record " + source.coordinates() + ": " + failure.message());
         LOG.warn("Dead-lettered {}: {}", failure.reason(), located.message());
-        context.forward(new Record<>(source.key(), source.value(), source.timestamp(),
-                DeadLetterHeaders.build(source.headers(), source.topic(), source.partition(), source.offset(), located)),
-                DEAD_LETTER_SINK);
-        metrics.deadLettered(failure.reason());
+        context.forward(DeadLetters.of(source, located, pipeline.limits().maxDeadLetterBytes()), DEAD_LETTER_SINK);
+        pipeline.metrics().deadLettered(failure.reason());
     }
 
     @Override
     public void close() {
-        if (!buffered.isEmpty()) {
+        results.closed = true;
+        if (!results.pending.isEmpty()) {
             LOG.info("Task {} closes with {} records in its durable buffer; they run when the task next starts",
-                    context.taskId(), buffered.size());
-            buffers.removed(buffered.size());
+                    context.taskId(), results.pending.size());
+            pipeline.buffers().removed(results.pending.size());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.embedstream.stream;
 
 import io.embedstream.config.BatchingConfig;
 import io.embedstream.config.TopicsConfig;
+import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,24 +21,18 @@ public final class EmbeddingTopology {
 
     private EmbeddingTopology() {}
 
-    public static Topology build(TopicsConfig topics, BatchingConfig batching, EmbeddingPipeline pipeline) {
+    public static <T> Topology build(TopicsConfig topics, BatchingConfig batching, EmbeddingPipeline<T> pipeline) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.input());
-        topology.addProcessor(PROCESSOR, () -> newProcessor(pipeline.input(), topics, batching, pipeline), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new EmbeddingProcessor<>(pipeline, batching.checkIntervalMs()), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(EmbeddingProcessor.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
-                .withLoggingEnabled(java.util.Map.of())
+                .withLoggingEnabled(Map.of())
                 .withCachingEnabled(), PROCESSOR);
         topology.addSink(EmbeddingProcessor.OUTPUT_SINK, topics.output(), new ByteArraySerializer(),
                 new ByteArraySerializer(), PROCESSOR);
         topology.addSink(EmbeddingProcessor.DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),
                 new ByteArraySerializer(), PROCESSOR);
         return topology;
-    }
-
-    private static <T> EmbeddingProcessor<T> newProcessor(InputHandler<T> input, TopicsConfig topics,
-            BatchingConfig batching, EmbeddingPipeline p) {
-        return new EmbeddingProcessor<>(input, p.sessions(), new BatchEmbedder(p.postprocessor(), input.rowShape()),
-                p.enricher(), p.serializer(), topics.output(), batching, p.buffers(), p.metrics());
     }
 }

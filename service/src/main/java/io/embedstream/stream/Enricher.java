@@ -17,16 +17,22 @@ public final class Enricher {
         this.clock = clock;
     }
 
+    /** The output record for one embedding (a copy is made). */
     public EnrichedRecord enrich(DecodedInput<?> input, PendingRecord source, float[] embedding) {
         List<Float> values = new ArrayList<>(embedding.length);
         for (float x : embedding) {
             values.add(x);
         }
+        return enrich(input, source, values, embedding.length);
+    }
+
+    /** The output record for one embedding, given as a list that the record keeps (not copied). */
+    public EnrichedRecord enrich(DecodedInput<?> input, PendingRecord source, List<Float> embedding, int dimension) {
         return EnrichedRecord.newBuilder()
                 .setId(input.id())
                 .setAttributes(input.attributes())
-                .setEmbedding(values)
-                .setDimension(embedding.length)
+                .setEmbedding(embedding)
+                .setDimension(dimension)
                 .setModelName(metadata.modelName())
                 .setModelVersion(metadata.modelVersion())
                 .setLayer(metadata.layer())

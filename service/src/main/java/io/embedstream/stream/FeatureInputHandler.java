@@ -10,9 +10,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Feature-vector records ({@code schemas/FeatureRecord.avsc}). A record is valid when it decodes,
  * its feature count equals the model input row size, its optional shape equals the model input
- * shape, and every value is finite. Thread-safe when the deserializer is.
+ * shape, and every value is finite. Decoding writes the features straight into the batch's row array.
+ * Thread-safe when the deserializer is.
  */
-public final class FeatureInputHandler implements InputHandler<float[]> {
+public final class FeatureInputHandler implements InputHandler<Void> {
 
     private final Deserializer<FeatureRecord> deserializer;
     private final long[] rowShape;
@@ -36,7 +37,7 @@ public final class FeatureInputHandler implements InputHandler<float[]> {
     }
 
     @Override
-    public DecodedInput<float[]> decode(String topic, byte[] value) {
+    public DecodedInput<Void> decode(String topic, byte[] value, float[] rows, int offset) {
         if (value == null) {
             throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
                     "the record has no value (a tombstone); expected a FeatureRecord");
@@ -65,23 +66,17 @@ public final class FeatureInputHandler implements InputHandler<float[]> {
                     + " has " + features.size() + " features, expected " + rowLength + " (model input shape "
                     + Arrays.toString(rowShape) + " without the batch axis)");
         }
-        float[] row = new float[rowLength];
         for (int i = 0; i < rowLength; i++) {
             float x = features.get(i);
             if (!Float.isFinite(x)) {
                 throw new InvalidRecordException(InvalidRecordException.NON_FINITE, "record " + record.getId()
                         + " has feature[" + i + "] = " + x + "; expected finite values only");
             }
-            row[i] = x;
+            rows[offset + i] = x;
         }
         Long eventTime = record.getEventTime() == null ? null : record.getEventTime().toEpochMilli();
         Map<String, String> attributes = record.getAttributes() == null ? Map.of() : Map.copyOf(record.getAttributes());
-        return new DecodedInput<>(record.getId(), attributes, eventTime, row);
-    }
-
-    @Override
-    public List<VectorOutcome> rows(List<float[]> payloads) {
-        return payloads.stream().map(VectorOutcome::ok).toList();
+        return new DecodedInput<>(record.getId(), attributes, eventTime, null);
     }
 
     @Override

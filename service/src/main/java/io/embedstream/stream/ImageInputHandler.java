@@ -7,8 +7,6 @@ import io.embedstream.preprocess.image.ImagePipeline;
 import io.embedstream.preprocess.image.ImageRequest;
 import io.embedstream.preprocess.image.ImageResult;
 import io.embedstream.serde.RecordDecodingException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -16,8 +14,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Image-reference records ({@code schemas/ImageReference.avsc}). Decoding checks the record and
  * starts fetching its image on the fetcher's bounded pool without waiting, so downloads run while
- * the record lingers in the batch buffer and while other batches run; {@link #rows} waits for the
- * batch's fetches, then decodes and preprocesses. Each image that fails becomes a dead letter whose
+ * the record lingers in the batch buffer and while other batches run; {@link #completeRow}, on the
+ * inference worker, waits for the fetch, then decodes and preprocesses. Each image that fails becomes a dead letter whose
  * reason is the fetch or decode reason ({@code NOT_FOUND}, {@code TIMEOUT}, {@code BLOCKED_BY_POLICY}, ...).
  * Thread-safe; does not own the pipeline.
  */
@@ -35,7 +33,7 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
     }
 
     @Override
-    public DecodedInput<PendingImage> decode(String topic, byte[] value) {
+    public DecodedInput<PendingImage> decode(String topic, byte[] value, float[] rows, int offset) {
         if (value == null) {
             throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
                     "the record has no value (a tombstone); expected an ImageReference");
@@ -60,25 +58,17 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
                 new PendingImage(request, pipeline.prefetch(request)));
     }
 
+    /** Waits for the image's fetch, then decodes, resizes and scales it into the row. */
     @Override
-    public List<VectorOutcome> rows(List<PendingImage> payloads) {
-        List<VectorOutcome> out = new ArrayList<>(payloads.size());
-        for (PendingImage pending : payloads) {
-            ImageResult result = pipeline.prepare(pending.fetch().join());
-            if (result instanceof ImageResult.Ready ready) {
-                out.add(VectorOutcome.ok(ready.row()));
-            } else {
-                ImageResult.Failed failed = (ImageResult.Failed) result;
-                out.add(VectorOutcome.failed(new RecordFailure(failed.failure().reason().name(),
-                        ImageFailure.class.getName(), failed.failure().message())));
-            }
+    public RecordFailure completeRow(PendingImage pending, float[] rows, int offset) {
+        ImageResult result = pipeline.prepare(pending.fetch().join());
+        if (result instanceof ImageResult.Ready ready) {
+            System.arraycopy(ready.row(), 0, rows, offset, ready.row().length);
+            return null;
         }
-        return out;
-    }
-
-    @Override
-    public boolean isReady(PendingImage payload) {
-        return payload.fetch().isDone();
+        ImageResult.Failed failed = (ImageResult.Failed) result;
+        return new RecordFailure(failed.failure().reason().name(), ImageFailure.class.getName(),
+                failed.failure().message());
     }
 
     @Override

@@ -1,39 +1,41 @@
 package io.embedstream.stream;
 
-import java.util.List;
-
 /**
- * One input format (feature vectors, image references): decodes the value of a record and turns a
- * batch of decoded records into model input rows. Implementations are thread-safe; stream threads
- * share one instance.
+ * One input format (feature vectors, image references, ...): decodes the value of a record and makes its
+ * model input row. Implementations are thread-safe; the stream threads and their inference workers share
+ * one instance.
  *
- * @param <T> what a decoded record carries until its batch runs
+ * <p>Rows live in one float array per batch (row {@code i} at {@code [i * rowLength, (i+1) * rowLength)}), so
+ * that a record's values go straight from its bytes into the batch that TensorFlow reads, without a copy per
+ * record.
+ *
+ * @param <T> what a decoded record carries until its row is made (nothing for feature vectors; the running
+ *            fetch for image references)
  */
 public interface InputHandler<T> {
 
     /**
-     * Decodes and validates one record value. Cheap and without I/O: it runs on arrival, so that bad
-     * records are dead-lettered at once and never enter the batch buffer.
+     * Decodes and validates one record value, on the stream thread, when the record arrives, so that a bad
+     * record is dead-lettered at once and never enters the batch buffer. It never blocks on I/O, but may
+     * start asynchronous work (an image fetch on a bounded pool) whose result {@link #completeRow} waits for.
+     * A format whose records carry the model input row writes it here into {@code rows} at {@code offset};
+     * when this throws, whatever was written there is ignored.
      *
      * @throws InvalidRecordException when the value is not a valid record of this format
      */
-    DecodedInput<T> decode(String topic, byte[] value);
+    DecodedInput<T> decode(String topic, byte[] value, float[] rows, int offset);
 
     /**
-     * The model input rows of a batch, one outcome per payload, in order. This is where I/O happens
-     * (fetching images), for the whole batch at once.
+     * Writes the model input row of a decoded record whose row {@link #decode} did not write, on the inference
+     * worker just before its batch runs: for images, waits for the fetch, then decodes, resizes and scales.
+     * The default does nothing (the row was written by {@code decode}).
+     *
+     * @return {@code null} when the row is written, otherwise why this record cannot be embedded
      */
-    List<VectorOutcome> rows(List<T> payloads);
-
-    /**
-     * Whether the payload's input is at hand, so that {@link #rows} will not wait for it. Formats that
-     * fetch (images) say false while the fetch is under way; the processor then keeps consuming instead
-     * of blocking. Must be cheap.
-     */
-    default boolean isReady(T payload) {
-        return true;
+    default RecordFailure completeRow(T payload, float[] rows, int offset) {
+        return null;
     }
 
-    /** The shape of one model input row (without the batch axis). */
+    /** The shape of one model input row (without the batch axis); every dimension known. */
     long[] rowShape();
 }

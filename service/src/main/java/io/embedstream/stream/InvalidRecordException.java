@@ -10,6 +10,10 @@ public class InvalidRecordException extends RuntimeException {
     public static final String WRONG_DIMENSION = "WRONG_DIMENSION";
     public static final String NON_FINITE = "NON_FINITE";
     public static final String MODEL_REJECTED = "MODEL_REJECTED";
+    public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
+    public static final String OUTPUT_TOO_LARGE = "OUTPUT_TOO_LARGE";
+    public static final String OUTPUT_NOT_ENCODABLE = "OUTPUT_NOT_ENCODABLE";
+    public static final String SOURCE_RECORD_UNAVAILABLE = "SOURCE_RECORD_UNAVAILABLE";
 
     private final String reason;
 

@@ -56,7 +56,7 @@ class ConfigLoaderTest {
         assertThat(config.model().sessions()).isEqualTo(SessionMode.PER_THREAD);
         assertThat(config.model().device()).isEqualTo(Device.CPU);
         assertThat(config.embedding()).isEqualTo(new EmbeddingConfig(Pooling.NONE, Normalization.L2));
-        assertThat(config.batching()).isEqualTo(new BatchingConfig(64, 50));
+        assertThat(config.batching()).isEqualTo(new BatchingConfig(64, 50, 4));
         assertThat(config.processing().guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE_V2);
         assertThat(config.processing().guarantee().toString()).isEqualTo("exactly_once_v2");
         assertThat(config.input().format()).isEqualTo(InputFormat.FEATURE_VECTOR);

@@ -9,7 +9,10 @@ import io.embedstream.config.Normalization;
 import io.embedstream.config.Pooling;
 import io.embedstream.config.TopicsConfig;
 import io.embedstream.model.FloatBatch;
+import io.embedstream.model.EmbeddingModel;
 import io.embedstream.model.InferenceSession;
+import io.embedstream.model.ModelDescription;
+import io.embedstream.testing.DirectExecutorService;
 import io.embedstream.model.ModelInputException;
 import io.embedstream.postprocess.Postprocessor;
 import io.embedstream.testing.PlainAvro;
@@ -43,6 +46,16 @@ class EmbeddingTopologyTest {
 
     private static final TopicsConfig TOPICS = new TopicsConfig("in", "out", "in.dlq");
     private static final float POISON = 666f;
+    private static final SourceReader NO_SOURCES = new SourceReader() {
+        @Override
+        public Map<Long, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> read(
+                org.apache.kafka.common.TopicPartition partition, java.util.SortedSet<Long> offsets) {
+            throw new AssertionError("nothing is restored in these tests");
+        }
+
+        @Override
+        public void close() {}
+    };
 
     private final List<Integer> batchSizes = new ArrayList<>();
     private final Serializer<FeatureRecord> featureSerializer = PlainAvro.serializer(FeatureRecord.class);
@@ -73,20 +86,35 @@ class EmbeddingTopologyTest {
         public void close() {}
     };
 
+    private final EmbeddingModel model = new EmbeddingModel() {
+        @Override
+        public ModelDescription description() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InferenceSession openSession() {
+            return doubler;
+        }
+
+        @Override
+        public void close() {}
+    };
+
     private void start(int maxSize, long lingerMs) {
-        EmbeddingPipeline pipeline = new EmbeddingPipeline(
-                new FeatureInputHandler(PlainAvro.deserializer(FeatureRecord.class), new long[] {3}),
-                () -> doubler,
-                new Postprocessor(Pooling.NONE, Normalization.L2),
-                new Enricher(new OutputMetadata("doubler", "7", "y", "none", "l2"),
-                        Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC)),
-                PlainAvro.serializer(EnrichedRecord.class),
-                buffers,
-                metrics);
+        FeatureInputHandler handler = new FeatureInputHandler(PlainAvro.deserializer(FeatureRecord.class), new long[] {3});
+        Enricher enricher = new Enricher(new OutputMetadata("doubler", "7", "y", "none", "l2"),
+                Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC));
+        BatchingConfig batching = new BatchingConfig(maxSize, lingerMs, 2);
+        // Batches run on the calling thread, so that a full batch's results are forwarded before pipeInput returns.
+        EmbeddingPipeline<Void> pipeline = EmbeddingPipeline.create(handler,
+                new EnrichedRecordWriter<>(enricher, PlainAvro.serializer(EnrichedRecord.class), "out"), model,
+                new Postprocessor(Pooling.NONE, Normalization.L2), batching, NO_SOURCES, buffers, metrics,
+                RecordLimits.unlimited(), name -> new DirectExecutorService());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(EmbeddingTopology.build(TOPICS, new BatchingConfig(maxSize, lingerMs), pipeline),
+        driver = new TopologyTestDriver(EmbeddingTopology.build(TOPICS, batching, pipeline),
                 props, Instant.parse("2026-11-29T00:00:00Z"));
         input = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
         output = driver.createOutputTopic("out", new ByteArrayDeserializer(), new ByteArrayDeserializer());

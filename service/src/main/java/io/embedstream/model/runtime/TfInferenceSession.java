@@ -13,6 +13,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
@@ -50,21 +51,39 @@ final class TfInferenceSession implements InferenceSession {
 
     @Override
     public FloatBatch run(FloatBatch batch) {
+        return run(batch.shape(), DataBuffers.of(batch.data(), true, false));
+    }
+
+    /** Feeds the rows straight from {@code data} (a slice of it, no copy on the Java side). */
+    @Override
+    public FloatBatch run(float[] data, int rows, long[] rowShape) {
+        long[] shape = new long[rowShape.length + 1];
+        shape[0] = rows;
+        System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+        long size = Shape.of(shape).size();
+        if (size > data.length) {
+            throw new IllegalArgumentException(rows + " rows of shape " + Arrays.toString(rowShape) + " need " + size
+                    + " values, the buffer has " + data.length);
+        }
+        return run(shape, DataBuffers.of(data, true, false).slice(0, size));
+    }
+
+    private FloatBatch run(long[] shape, FloatDataBuffer values) {
         if (closed) {
             throw new IllegalStateException("session of model '" + modelName + "' is closed");
         }
-        checkShape(batch.shape());
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(batch.shape()), DataBuffers.of(batch.data(), true, false));
+        checkShape(shape);
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(shape), values);
              Result result = session.runner().feed(input, in).fetch(output).run()) {
             Tensor out = result.get(0);
             if (out.dataType() != DataType.DT_FLOAT) {
                 throw new ModelException("model '" + modelName + "': tensor " + output.op().name() + ":"
                         + output.index() + " is " + out.dataType() + ", not DT_FLOAT");
             }
-            long[] shape = out.shape().asArray();
+            long[] outShape = out.shape().asArray();
             float[] data = new float[Math.toIntExact(out.shape().size())];
             ((TFloat32) out).copyTo(DataBuffers.of(data, false, false));
-            return new FloatBatch(data, shape);
+            return new FloatBatch(data, outShape);
         } catch (ModelException e) {
             throw e;
         } catch (TFInvalidArgumentException e) {
@@ -72,7 +91,7 @@ final class TfInferenceSession implements InferenceSession {
             throw new ModelInputException("model '" + modelName + "' rejected its input: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new ModelException("model '" + modelName + "' failed on a batch of shape "
-                    + Arrays.toString(batch.shape()) + ": " + e.getMessage(), e);
+                    + Arrays.toString(shape) + ": " + e.getMessage(), e);
         }
     }
 
