@@ -1,5 +1,7 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.RecordFailure;
 import io.embedstream.model.FloatBatch;
 import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelInputException;
@@ -37,7 +39,7 @@ final class BatchEmbedder {
             return out;
         } catch (ModelInputException e) {
             if (rows.size() == 1) {
-                return List.of(VectorOutcome.failed(RecordFailure.of(InvalidRecordException.MODEL_REJECTED, e)));
+                return List.of(VectorOutcome.failed(RecordFailure.of(FailureReason.MODEL_REJECTED, e)));
             }
             int half = rows.size() / 2;
             List<VectorOutcome> out = new ArrayList<>(embed(session, rows.subList(0, half)));

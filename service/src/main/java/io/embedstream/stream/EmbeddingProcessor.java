@@ -2,6 +2,7 @@ package io.embedstream.stream;
 
 import io.embedstream.avro.EnrichedRecord;
 import io.embedstream.config.BatchingConfig;
+import io.embedstream.failure.RecordFailure;
 import io.embedstream.model.InferenceSession;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         try {
             decoded = input.decode(meta.topic(), record.value());
         } catch (InvalidRecordException e) {
-            deadLetter(pending, RecordFailure.of(e));
+            deadLetter(pending, RecordFailure.of(e.reason(), e));
             return;
         }
         long sequence = nextSequence++;
@@ -234,7 +235,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         try {
             return input.decode(pending.topic(), pending.value());
         } catch (InvalidRecordException e) {
-            deadLetter(pending, RecordFailure.of(e));
+            deadLetter(pending, RecordFailure.of(e.reason(), e));
             return null;
         }
     }
@@ -246,7 +247,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         context.forward(new Record<>(source.key(), source.value(), source.timestamp(),
                 DeadLetterHeaders.build(source.headers(), source.topic(), source.partition(), source.offset(), located)),
                 DEAD_LETTER_SINK);
-        metrics.deadLettered(failure.reason());
+        metrics.deadLettered(failure.reason().name());
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.embedstream.stream;
 
 import io.embedstream.avro.ImageReference;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.RecordFailure;
 import io.embedstream.preprocess.image.FetchResult;
-import io.embedstream.preprocess.image.ImageFailure;
 import io.embedstream.preprocess.image.ImagePipeline;
 import io.embedstream.preprocess.image.ImageRequest;
 import io.embedstream.preprocess.image.ImageResult;
@@ -37,20 +38,20 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
     @Override
     public DecodedInput<PendingImage> decode(String topic, byte[] value) {
         if (value == null) {
-            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+            throw new InvalidRecordException(FailureReason.UNDECODABLE,
                     "the record has no value (a tombstone); expected an ImageReference");
         }
         ImageReference record;
         try {
             record = deserializer.deserialize(topic, value);
         } catch (RecordDecodingException e) {
-            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+            throw new InvalidRecordException(FailureReason.UNDECODABLE,
                     "the value is not an ImageReference in Confluent Avro wire format (" + e.reason() + "): "
                             + e.getMessage(), e);
         }
         boolean hasBytes = record.getBytes() != null && record.getBytes().remaining() > 0;
         if (!hasBytes && (record.getUri() == null || record.getUri().isBlank())) {
-            throw new InvalidRecordException("INVALID_URI", "record " + record.getId()
+            throw new InvalidRecordException(FailureReason.INVALID_URI, "record " + record.getId()
                     + " has neither a uri nor inline bytes; expected one of them");
         }
         Long eventTime = record.getEventTime() == null ? null : record.getEventTime().toEpochMilli();
@@ -69,8 +70,7 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
                 out.add(VectorOutcome.ok(ready.row()));
             } else {
                 ImageResult.Failed failed = (ImageResult.Failed) result;
-                out.add(VectorOutcome.failed(new RecordFailure(failed.failure().reason().name(),
-                        ImageFailure.class.getName(), failed.failure().message())));
+                out.add(VectorOutcome.failed(RecordFailure.of(failed.failure())));
             }
         }
         return out;

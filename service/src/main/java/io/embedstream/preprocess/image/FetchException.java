@@ -1,5 +1,8 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
+
 /**
  * Internal signal that one fetch attempt failed. Never leaves the package: the fetcher turns it into a
  * {@link FetchResult.Failed} value.

@@ -1,5 +1,7 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.failure.ImageFailure;
+
 /**
  * The outcome of fetching one {@link ImageRequest}: the bytes, or why not. An immutable value; use
  * {@code instanceof FetchResult.Fetched f} to take it apart.

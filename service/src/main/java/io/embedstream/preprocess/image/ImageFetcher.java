@@ -2,6 +2,8 @@ package io.embedstream.preprocess.image;
 
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.NoSuchAlgorithmException;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,8 @@ import static io.embedstream.preprocess.image.ScriptedHttpServer.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;

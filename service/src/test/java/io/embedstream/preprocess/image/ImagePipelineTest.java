@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.embedstream.config.ImageConfig;
 import io.embedstream.config.ResizeMode;
 import io.embedstream.config.Scaling;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.awt.Color;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -91,7 +93,8 @@ class ImagePipelineTest {
             assertThat(f.message()).as("message names the image").contains(r.request().uri());
             seen.add(f.reason());
         }
-        assertThat(seen).isEqualTo(EnumSet.allOf(FailureReason.class));
+        assertThat(seen).as("every image reason").isEqualTo(EnumSet.complementOf(EnumSet.of(FailureReason.UNDECODABLE,
+                FailureReason.WRONG_DIMENSION, FailureReason.NON_FINITE, FailureReason.MODEL_REJECTED)));
         assertThat(pipeline.batchOf(results).shape()).containsExactly(3, 16, 16, 3);
     }
 

@@ -3,6 +3,8 @@ package io.embedstream.preprocess.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

@@ -2,6 +2,7 @@ package io.embedstream.preprocess.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embedstream.failure.FailureReason;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
