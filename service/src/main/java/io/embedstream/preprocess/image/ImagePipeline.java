@@ -1,5 +1,8 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.fetch.FetchResult;
+import io.embedstream.fetch.ImageFetcher;
+import io.embedstream.fetch.ImageRequest;
 import io.embedstream.model.FloatBatch;
 import java.util.ArrayList;
 import java.util.List;

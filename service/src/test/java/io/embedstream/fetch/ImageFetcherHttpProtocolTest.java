@@ -1,7 +1,7 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
-import static io.embedstream.preprocess.image.ScriptedHttpServer.answer;
-import static io.embedstream.preprocess.image.ScriptedHttpServer.ascii;
+import static io.embedstream.fetch.ScriptedHttpServer.answer;
+import static io.embedstream.fetch.ScriptedHttpServer.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
