@@ -15,9 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Image-reference records ({@code schemas/ImageReference.avsc}). Decoding checks the record and
- * starts fetching its image on the fetcher's bounded pool without waiting, so downloads run while
- * the record lingers in the batch buffer and while other batches run; {@link #rows} waits for the
+ * Image-reference records ({@code schemas/ImageReference.avsc}). As {@link InputHandler#decode}
+ * allows, decoding checks the record and starts fetching its image on the fetcher's bounded pool
+ * ({@link ImagePipeline#prefetch}) without waiting, so downloads run while the record lingers in the
+ * batch buffer and while other batches run; inline bytes need no fetch. {@link #rows} waits for the
  * batch's fetches, then decodes and preprocesses. Each image that fails becomes a dead letter whose
  * reason is the fetch or decode reason ({@code NOT_FOUND}, {@code TIMEOUT}, {@code BLOCKED_BY_POLICY}, ...).
  * Thread-safe; does not own the pipeline.

@@ -12,16 +12,23 @@ import java.util.List;
 public interface InputHandler<T> {
 
     /**
-     * Decodes and validates one record value. Cheap and without I/O: it runs on arrival, so that bad
-     * records are dead-lettered at once and never enter the batch buffer.
+     * Decodes and validates one record value. It runs on the stream thread when the record arrives, so
+     * that bad records are dead-lettered at once and never enter the batch buffer, and again for
+     * records restored from the buffer after a restart.
+     *
+     * <p>It never blocks on I/O for the record's content. It may start asynchronous work for it, such
+     * as an image fetch on the fetcher's bounded pool, and keep a handle to that work in the payload;
+     * {@link #rows} is where that work is waited for. (The deserializer may ask the schema registry for
+     * a writer schema it has not seen before, once per schema id.)
      *
      * @throws InvalidRecordException when the value is not a valid record of this format
      */
     DecodedInput<T> decode(String topic, byte[] value);
 
     /**
-     * The model input rows of a batch, one outcome per payload, in order. This is where I/O happens
-     * (fetching images), for the whole batch at once.
+     * The model input rows of a batch, one outcome per payload, in order. This is where waiting
+     * happens: it blocks until the work that {@link #decode} started for these payloads is done
+     * (image fetches), then finishes each row on the calling thread (decode, resize, scale).
      */
     List<VectorOutcome> rows(List<T> payloads);
 
