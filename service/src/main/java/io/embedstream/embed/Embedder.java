@@ -4,8 +4,8 @@ import io.embedstream.model.FloatBatch;
 import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelInputException;
 import io.embedstream.postprocess.Postprocessor;
-import io.embedstream.stream.InvalidRecordException;
-import io.embedstream.stream.RecordFailure;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.RecordFailure;
 import java.util.Arrays;
 
 /**
@@ -67,7 +67,7 @@ public final class Embedder {
         } catch (ModelInputException e) {
             if (rows == 1) {
                 return new Embeddings(new float[0], 0, new RecordFailure[] {
-                        RecordFailure.of(InvalidRecordException.MODEL_REJECTED, e)});
+                        RecordFailure.of(FailureReason.MODEL_REJECTED, e)});
             }
             int half = rows / 2;
             Embeddings first = embed(session, data, half);

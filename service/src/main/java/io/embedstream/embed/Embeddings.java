@@ -1,6 +1,6 @@
 package io.embedstream.embed;
 
-import io.embedstream.stream.RecordFailure;
+import io.embedstream.failure.RecordFailure;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;

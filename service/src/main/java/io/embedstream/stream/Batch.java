@@ -1,5 +1,6 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.RecordFailure;
 import java.util.ArrayList;
 import java.util.List;
 

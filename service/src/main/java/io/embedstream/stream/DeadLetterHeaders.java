@@ -1,5 +1,6 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.RecordFailure;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -37,7 +38,7 @@ public final class DeadLetterHeaders {
         add(headers, TOPIC, topic);
         add(headers, PARTITION, Integer.toString(partition));
         add(headers, OFFSET, Long.toString(offset));
-        add(headers, REASON, failure.reason());
+        add(headers, REASON, failure.reason().name());
         add(headers, CLASS, failure.errorClass());
         add(headers, MESSAGE, failure.message());
         return headers;

@@ -1,5 +1,6 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.RecordFailure;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;

@@ -1,5 +1,7 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.RecordFailure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -125,7 +127,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
                 PendingRecord gone = new PendingRecord(ref.topic(), ref.partition(), ref.offset(),
                         context.currentSystemTimeMs(), null, null, null);
                 Pending p = track(e.sequence(), gone);
-                p.outcome = Batch.Outcome.failed(new RecordFailure(InvalidRecordException.SOURCE_RECORD_UNAVAILABLE,
+                p.outcome = Batch.Outcome.failed(new RecordFailure(FailureReason.SOURCE_RECORD_UNAVAILABLE,
                         EmbeddingProcessor.class.getName(), "it was buffered, but is no longer in the input topic "
                         + "when it was to be read again after a restart (deleted by retention or compaction); "
                         + "it was not enriched"));
@@ -157,14 +159,14 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         DecodedInput<T> decoded = null;
         int size = source.value() == null ? 0 : source.value().length;
         if (size > pipeline.limits().maxInputBytes()) {
-            failure = new RecordFailure(InvalidRecordException.RECORD_TOO_LARGE, EmbeddingProcessor.class.getName(),
+            failure = new RecordFailure(FailureReason.RECORD_TOO_LARGE, EmbeddingProcessor.class.getName(),
                     "the value has " + size + " bytes; input.max-record-bytes is " + pipeline.limits().maxInputBytes());
         } else {
             Batch<T> batch = batcher.openBatch(now);
             try {
                 decoded = pipeline.input().decode(source.topic(), source.value(), batch.rows(), batch.nextOffset());
             } catch (InvalidRecordException e) {
-                failure = RecordFailure.of(e);
+                failure = RecordFailure.of(e.reason(), e);
             }
         }
         if (failure != null && !restoring) {
@@ -227,7 +229,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
                 "record " + source.coordinates() + ": " + failure.message());
         LOG.warn("Dead-lettered {}: {}", failure.reason(), located.message());
         context.forward(DeadLetters.of(source, located, pipeline.limits().maxDeadLetterBytes()), DEAD_LETTER_SINK);
-        pipeline.metrics().deadLettered(failure.reason());
+        pipeline.metrics().deadLettered(failure.reason().name());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.embedstream.stream;
 
 import io.embedstream.avro.FeatureRecord;
+import io.embedstream.failure.FailureReason;
 import io.embedstream.serde.RecordDecodingException;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class FeatureInputHandler implements InputHandler<Void> {
     @Override
     public DecodedInput<Void> decode(String topic, byte[] value, float[] rows, int offset) {
         if (value == null) {
-            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+            throw new InvalidRecordException(FailureReason.UNDECODABLE,
                     "the record has no value (a tombstone); expected a FeatureRecord");
         }
         FeatureRecord record;
@@ -48,7 +49,7 @@ public final class FeatureInputHandler implements InputHandler<Void> {
         } catch (RecordDecodingException e) {
             // Bad bytes. A registry that cannot be reached (SchemaRegistryException) is not the record's
             // fault: it propagates and stops the instance loudly instead of dead-lettering good records.
-            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+            throw new InvalidRecordException(FailureReason.UNDECODABLE,
                     "the value is not a FeatureRecord in Confluent Avro wire format (" + e.reason() + "): "
                             + e.getMessage(), e);
         }
@@ -56,20 +57,20 @@ public final class FeatureInputHandler implements InputHandler<Void> {
         if (record.getShape() != null) {
             long[] shape = record.getShape().stream().mapToLong(Integer::longValue).toArray();
             if (!Arrays.equals(shape, rowShape)) {
-                throw new InvalidRecordException(InvalidRecordException.WRONG_DIMENSION, "record " + record.getId()
+                throw new InvalidRecordException(FailureReason.WRONG_DIMENSION, "record " + record.getId()
                         + " has shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(rowShape)
                         + " (the model input without the batch axis)");
             }
         }
         if (features.size() != rowLength) {
-            throw new InvalidRecordException(InvalidRecordException.WRONG_DIMENSION, "record " + record.getId()
+            throw new InvalidRecordException(FailureReason.WRONG_DIMENSION, "record " + record.getId()
                     + " has " + features.size() + " features, expected " + rowLength + " (model input shape "
                     + Arrays.toString(rowShape) + " without the batch axis)");
         }
         for (int i = 0; i < rowLength; i++) {
             float x = features.get(i);
             if (!Float.isFinite(x)) {
-                throw new InvalidRecordException(InvalidRecordException.NON_FINITE, "record " + record.getId()
+                throw new InvalidRecordException(FailureReason.NON_FINITE, "record " + record.getId()
                         + " has feature[" + i + "] = " + x + "; expected finite values only");
             }
             rows[offset + i] = x;

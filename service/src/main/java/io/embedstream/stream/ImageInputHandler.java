@@ -1,10 +1,11 @@
 package io.embedstream.stream;
 
 import io.embedstream.avro.ImageReference;
-import io.embedstream.preprocess.image.FetchResult;
-import io.embedstream.preprocess.image.ImageFailure;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.RecordFailure;
+import io.embedstream.fetch.FetchResult;
+import io.embedstream.fetch.ImageRequest;
 import io.embedstream.preprocess.image.ImagePipeline;
-import io.embedstream.preprocess.image.ImageRequest;
 import io.embedstream.preprocess.image.ImageResult;
 import io.embedstream.serde.RecordDecodingException;
 import java.util.Map;
@@ -12,10 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Image-reference records ({@code schemas/ImageReference.avsc}). Decoding checks the record and
- * starts fetching its image on the fetcher's bounded pool without waiting, so downloads run while
- * the record lingers in the batch buffer and while other batches run; {@link #completeRow}, on the
- * inference worker, waits for the fetch, then decodes and preprocesses. Each image that fails becomes a dead letter whose
+ * Image-reference records ({@code schemas/ImageReference.avsc}). As {@link InputHandler#decode}
+ * allows, decoding checks the record and starts fetching its image on the fetcher's bounded pool
+ * ({@link ImagePipeline#prefetch}) without waiting, so downloads run while the record lingers in the
+ * batch buffer and while other batches run; inline bytes need no fetch. {@link #completeRow}, on the inference
+ * worker, waits for the fetch, then decodes and preprocesses. Each image that fails becomes a dead letter whose
  * reason is the fetch or decode reason ({@code NOT_FOUND}, {@code TIMEOUT}, {@code BLOCKED_BY_POLICY}, ...).
  * Thread-safe; does not own the pipeline.
  */
@@ -35,20 +37,20 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
     @Override
     public DecodedInput<PendingImage> decode(String topic, byte[] value, float[] rows, int offset) {
         if (value == null) {
-            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+            throw new InvalidRecordException(FailureReason.UNDECODABLE,
                     "the record has no value (a tombstone); expected an ImageReference");
         }
         ImageReference record;
         try {
             record = deserializer.deserialize(topic, value);
         } catch (RecordDecodingException e) {
-            throw new InvalidRecordException(InvalidRecordException.UNDECODABLE,
+            throw new InvalidRecordException(FailureReason.UNDECODABLE,
                     "the value is not an ImageReference in Confluent Avro wire format (" + e.reason() + "): "
                             + e.getMessage(), e);
         }
         boolean hasBytes = record.getBytes() != null && record.getBytes().remaining() > 0;
         if (!hasBytes && (record.getUri() == null || record.getUri().isBlank())) {
-            throw new InvalidRecordException("INVALID_URI", "record " + record.getId()
+            throw new InvalidRecordException(FailureReason.INVALID_URI, "record " + record.getId()
                     + " has neither a uri nor inline bytes; expected one of them");
         }
         Long eventTime = record.getEventTime() == null ? null : record.getEventTime().toEpochMilli();
@@ -66,9 +68,7 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
             System.arraycopy(ready.row(), 0, rows, offset, ready.row().length);
             return null;
         }
-        ImageResult.Failed failed = (ImageResult.Failed) result;
-        return new RecordFailure(failed.failure().reason().name(), ImageFailure.class.getName(),
-                failed.failure().message());
+        return RecordFailure.of(((ImageResult.Failed) result).failure());
     }
 
     @Override

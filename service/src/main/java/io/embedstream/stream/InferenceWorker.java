@@ -1,5 +1,7 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.RecordFailure;
 import io.embedstream.embed.Embedder;
 import io.embedstream.embed.Embeddings;
 import io.embedstream.model.EmbeddingModel;
@@ -119,12 +121,12 @@ final class InferenceWorker<T> implements AutoCloseable {
         try {
             out = output.write(entry.decoded(), entry.source(), embeddings, row);
         } catch (RecordEncodingException e) {
-            return Batch.Outcome.failed(RecordFailure.of(InvalidRecordException.OUTPUT_NOT_ENCODABLE, e));
+            return Batch.Outcome.failed(RecordFailure.of(FailureReason.OUTPUT_NOT_ENCODABLE, e));
         }
         long size = (out.key() == null ? 0 : out.key().length) + (out.value() == null ? 0 : out.value().length)
                 + RecordLimits.RECORD_OVERHEAD_BYTES;
         if (size > limits.maxOutputBytes()) {
-            return Batch.Outcome.failed(new RecordFailure(InvalidRecordException.OUTPUT_TOO_LARGE,
+            return Batch.Outcome.failed(new RecordFailure(FailureReason.OUTPUT_TOO_LARGE,
                     InferenceWorker.class.getName(), "the output record would take " + size + " bytes; the output "
                     + "topic and producer take at most " + limits.maxOutputBytes()
                     + " (raise max.message.bytes on the output topic and kafka.max.request.size)"));

@@ -1,5 +1,7 @@
 package io.embedstream.stream;
 
+import io.embedstream.failure.RecordFailure;
+
 /**
  * One input format (feature vectors, image references, ...): decodes the value of a record and makes its
  * model input row. Implementations are thread-safe; the stream threads and their inference workers share
@@ -15,11 +17,16 @@ package io.embedstream.stream;
 public interface InputHandler<T> {
 
     /**
-     * Decodes and validates one record value, on the stream thread, when the record arrives, so that a bad
-     * record is dead-lettered at once and never enters the batch buffer. It never blocks on I/O, but may
-     * start asynchronous work (an image fetch on a bounded pool) whose result {@link #completeRow} waits for.
-     * A format whose records carry the model input row writes it here into {@code rows} at {@code offset};
-     * when this throws, whatever was written there is ignored.
+     * Decodes and validates one record value. It runs on the stream thread when the record arrives, so
+     * that bad records are dead-lettered at once and never enter the batch buffer, and again for
+     * records restored from the buffer after a restart.
+     *
+     * <p>It never blocks on I/O for the record's content. It may start asynchronous work for it, such
+     * as an image fetch on the fetcher's bounded pool, and keep a handle to that work in the payload;
+     * {@link #completeRow} is where that work is waited for. (The deserializer may ask the schema registry
+     * for a writer schema it has not seen before, once per schema id.) A format whose records carry the
+     * model input row writes it here into {@code rows} at {@code offset}; when this throws, whatever was
+     * written there is ignored.
      *
      * @throws InvalidRecordException when the value is not a valid record of this format
      */

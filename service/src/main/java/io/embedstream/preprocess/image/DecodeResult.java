@@ -1,5 +1,6 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.failure.ImageFailure;
 import java.awt.image.BufferedImage;
 
 /** The outcome of {@link ImageDecoder#decode}: a decoded image, or why not. */

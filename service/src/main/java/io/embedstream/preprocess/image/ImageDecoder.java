@@ -1,5 +1,7 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;

@@ -1,5 +1,8 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.fetch.FetchResult;
+import io.embedstream.fetch.ImageFetcher;
+import io.embedstream.fetch.ImageRequest;
 import io.embedstream.model.FloatBatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +38,9 @@ public final class ImagePipeline {
     }
 
     /**
-     * Starts fetching one image on the fetcher's pool and returns at once. The stream layer calls this
-     * when a record arrives, so that the download overlaps the batch's linger time and other batches'
-     * inference; {@link #prepare} then finishes the image when its batch runs.
+     * Starts fetching one image on the fetcher's pool and returns at once, without I/O on the calling
+     * thread. The stream layer calls this when a record arrives, so that the download overlaps the batch's
+     * linger time and other batches' inference; {@link #prepare} then finishes the image when its batch runs.
      */
     public CompletableFuture<FetchResult> prefetch(ImageRequest request) {
         return fetcher.fetchAllAsync(List.of(request)).thenApply(results -> results.get(0));

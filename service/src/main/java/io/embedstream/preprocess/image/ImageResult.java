@@ -1,5 +1,8 @@
 package io.embedstream.preprocess.image;
 
+import io.embedstream.failure.ImageFailure;
+import io.embedstream.fetch.ImageRequest;
+
 /** The outcome of {@link ImagePipeline#process} for one request: a model-input row, or why not. */
 public sealed interface ImageResult permits ImageResult.Ready, ImageResult.Failed {
 

@@ -2,6 +2,8 @@ package io.embedstream.preprocess.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;

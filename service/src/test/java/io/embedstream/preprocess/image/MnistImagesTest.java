@@ -1,13 +1,15 @@
 package io.embedstream.preprocess.image;
 
-import io.embedstream.testing.TestData;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
 import io.embedstream.config.ResizeMode;
 import io.embedstream.config.Scaling;
+import io.embedstream.fetch.ImageFetcher;
+import io.embedstream.fetch.ImageRequest;
 import io.embedstream.model.FloatBatch;
+import io.embedstream.testing.TestData;
+import io.embedstream.testing.TestHttpServer;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;

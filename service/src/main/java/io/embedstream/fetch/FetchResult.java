@@ -1,4 +1,6 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
+
+import io.embedstream.failure.ImageFailure;
 
 /**
  * The outcome of fetching one {@link ImageRequest}: the bytes, or why not. An immutable value; use

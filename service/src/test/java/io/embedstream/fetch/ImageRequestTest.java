@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

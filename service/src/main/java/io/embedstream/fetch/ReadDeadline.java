@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;

@@ -1,7 +1,8 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.embedstream.failure.FailureReason;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -1,7 +1,9 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.NoSuchAlgorithmException;
@@ -116,8 +118,11 @@ public final class ImageFetcher implements AutoCloseable {
     }
 
     /**
-     * As {@link #fetchAll}, without blocking: the future completes when every request has an outcome. It
-     * completes exceptionally only if the fetcher is closed first.
+     * As {@link #fetchAll}, without blocking: the requests are queued on the pool (inline bytes are only checked
+     * against {@code image.max-bytes}) and no I/O happens on the calling thread. The future completes when every
+     * request has an outcome; it completes exceptionally only if the fetcher is closed first.
+     *
+     * @throws IllegalStateException if this fetcher is closed
      */
     public CompletableFuture<List<FetchResult>> fetchAllAsync(List<ImageRequest> requests) {
         List<CompletableFuture<FetchResult>> futures = submitAll(requests);

@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

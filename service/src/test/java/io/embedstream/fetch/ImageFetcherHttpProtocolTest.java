@@ -1,10 +1,12 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
-import static io.embedstream.preprocess.image.ScriptedHttpServer.answer;
-import static io.embedstream.preprocess.image.ScriptedHttpServer.ascii;
+import static io.embedstream.fetch.ScriptedHttpServer.answer;
+import static io.embedstream.fetch.ScriptedHttpServer.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,10 +1,12 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

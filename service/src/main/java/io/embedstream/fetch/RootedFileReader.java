@@ -1,6 +1,8 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import io.embedstream.config.ConfigException;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,13 +16,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP server on 127.0.0.1 for tests: counts every request it receives (on any path) and records the
- * Host headers. {@link #delayed} handlers also track how many requests are being served at once.
+ * A real HTTP server on 127.0.0.1 for the image tests (fetch and pipeline): serves handlers by path, counts every
+ * request it receives (on any path) and records the Host headers. {@link #delayed} handlers also track how many
+ * requests are being served at once. ({@link StubHttpServer} is the scripted one for the registry client.)
  */
-final class TestHttpServer implements AutoCloseable {
+public final class TestHttpServer implements AutoCloseable {
 
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void handle(HttpExchange exchange) throws Exception;
     }
 
@@ -35,7 +36,7 @@ final class TestHttpServer implements AutoCloseable {
     private final List<String> hostHeaders = new CopyOnWriteArrayList<>();
     private volatile Handler fallback = ex -> respond(ex, 404, new byte[0]);
 
-    TestHttpServer() {
+    public TestHttpServer() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 200);
         } catch (IOException e) {
@@ -59,39 +60,39 @@ final class TestHttpServer implements AutoCloseable {
 
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
 
-    TestHttpServer route(String path, Handler handler) {
+    public TestHttpServer route(String path, Handler handler) {
         handlers.put(path, handler);
         return this;
     }
 
-    TestHttpServer fallback(Handler handler) {
+    public TestHttpServer fallback(Handler handler) {
         this.fallback = handler;
         return this;
     }
 
     /** Serves {@code bytes} with a Content-Length at {@code path}. */
-    TestHttpServer serve(String path, byte[] bytes) {
+    public TestHttpServer serve(String path, byte[] bytes) {
         return route(path, ex -> respond(ex, 200, bytes));
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** {@code http://127.0.0.1:PORT/path}. */
-    String url(String path) {
+    public String url(String path) {
         return url("127.0.0.1", path);
     }
 
-    String url(String host, String path) {
+    public String url(String host, String path) {
         return "http://" + host + ":" + port() + path;
     }
 
-    int requestCount() {
+    public int requestCount() {
         return requests.get();
     }
 
-    int requestCount(String path) {
+    public int requestCount(String path) {
         AtomicInteger n = perPath.get(path);
         return n == null ? 0 : n.get();
     }
@@ -101,7 +102,7 @@ final class TestHttpServer implements AutoCloseable {
      * being served; the count drops before the answer is sent, so a client cannot have its next request counted
      * while this one still is (which would over-count concurrency).
      */
-    Handler delayed(int delayMs, byte[] body) {
+    public Handler delayed(int delayMs, byte[] body) {
         return exchange -> {
             int now = serving.incrementAndGet();
             maxServing.accumulateAndGet(now, Math::max);
@@ -115,15 +116,15 @@ final class TestHttpServer implements AutoCloseable {
     }
 
     /** The most requests that {@link #delayed} handlers were serving at the same moment. */
-    int maxConcurrentlyServed() {
+    public int maxConcurrentlyServed() {
         return maxServing.get();
     }
 
-    List<String> hostHeaders() {
+    public List<String> hostHeaders() {
         return List.copyOf(hostHeaders);
     }
 
-    static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    public static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -132,7 +133,7 @@ final class TestHttpServer implements AutoCloseable {
         }
     }
 
-    static void redirect(HttpExchange exchange, int status, String location) throws IOException {
+    public static void redirect(HttpExchange exchange, int status, String location) throws IOException {
         exchange.getResponseHeaders().add("Location", location);
         exchange.sendResponseHeaders(status, -1);
     }

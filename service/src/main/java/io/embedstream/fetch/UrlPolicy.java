@@ -1,6 +1,8 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

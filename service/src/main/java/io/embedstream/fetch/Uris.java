@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import java.net.URI;
 import java.net.URISyntaxException;

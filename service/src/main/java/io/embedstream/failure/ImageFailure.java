@@ -1,10 +1,12 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.failure;
 
 import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * Why one image failed: a machine-readable reason plus a message for people. An immutable value.
+ * Why one image failed, in fetching or in decoding: a machine-readable reason plus a message for people. It lives
+ * here because the fetcher and the decoder both produce it, and the decoder (pure pixel work) should not need the
+ * fetching code for its failure type. An immutable value.
  *
  * @param reason     what kind of failure
  * @param source     the URI as given (credentials removed), or a description of inline bytes

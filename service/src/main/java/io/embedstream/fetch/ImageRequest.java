@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import io.embedstream.avro.ImageReference;
 import java.nio.ByteBuffer;

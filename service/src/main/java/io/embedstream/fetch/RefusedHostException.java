@@ -1,5 +1,6 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
+import io.embedstream.failure.FailureReason;
 import java.net.UnknownHostException;
 
 /**

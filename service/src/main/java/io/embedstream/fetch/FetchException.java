@@ -1,4 +1,7 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
+
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 
 /**
  * Internal signal that one fetch attempt failed. Never leaves the package: the fetcher turns it into a

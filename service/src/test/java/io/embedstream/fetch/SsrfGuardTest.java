@@ -1,8 +1,11 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
+import io.embedstream.testing.TestHttpServer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

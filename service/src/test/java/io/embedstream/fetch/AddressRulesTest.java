@@ -1,8 +1,8 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.embedstream.preprocess.image.AddressRules.Kind;
+import io.embedstream.fetch.AddressRules.Kind;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;

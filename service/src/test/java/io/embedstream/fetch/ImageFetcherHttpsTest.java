@@ -1,4 +1,4 @@
-package io.embedstream.preprocess.image;
+package io.embedstream.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.embedstream.config.ImageConfig;
+import io.embedstream.failure.FailureReason;
+import io.embedstream.failure.ImageFailure;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,0 +1,104 @@
+package io.embedstream.failure;
+
+/**
+ * Why a record could not be enriched: every reason the service writes into the {@code embedstream.error.reason}
+ * header of a dead letter (as {@link #name()}) and into the {@code reason} tag of the
+ * {@code embedstream.records.dead_lettered} metric. Consumers filter on these names, so constants are only ever
+ * added, never renamed or removed. README.md ("Bad input and dead letters") lists them in one table; a test keeps
+ * that table and this enum in step.
+ *
+ * <p>A dead letter is final: the service never processes that record again. "Retried" below means the attempts
+ * made before the reason was decided, never a second try of the dead letter.
+ */
+public enum FailureReason {
+    /**
+     * The value is not a record of the input format: no value (a tombstone), a wrong magic byte, a schema id the
+     * registry does not know, a writer schema that cannot be resolved to the reader schema, or malformed Avro.
+     * Found when the record arrives. Not retried.
+     */
+    UNDECODABLE,
+    /**
+     * A feature record whose feature count, or declared {@code shape}, differs from the model input row. Found
+     * when the record arrives. Not retried.
+     */
+    WRONG_DIMENSION,
+    /** A feature record with a NaN or infinite value. Found when the record arrives. Not retried. */
+    NON_FINITE,
+    /**
+     * TensorFlow rejected the record's values (an {@code InvalidArgument} from the graph). The batch is split in
+     * halves until the record is isolated, so that its neighbours are enriched. Not retried.
+     */
+    MODEL_REJECTED,
+    /**
+     * Image: no such file, the host name does not resolve, or HTTP 404/410 (the status is kept). Not retried.
+     */
+    NOT_FOUND,
+    /**
+     * Image: any other non-2xx HTTP answer (the status is kept), a redirect without {@code Location}, or more
+     * redirects than {@code image.max-redirects}. A 5xx answer is retried up to {@code image.max-retries} times
+     * with back-off first; a 4xx answer or a redirect problem is not retried.
+     */
+    HTTP_STATUS,
+    /**
+     * Image: connecting took longer than {@code image.connect-timeout-ms}, or the answer was not complete within
+     * {@code image.read-timeout-ms}, on every attempt. Retried up to {@code image.max-retries} times with back-off.
+     */
+    TIMEOUT,
+    /**
+     * Image: the download (by {@code Content-Length} or while it streams), the file, or the inline bytes are larger
+     * than {@code image.max-bytes}. Not retried.
+     */
+    TOO_LARGE,
+    /**
+     * Image: the bytes are empty, not a JPEG, PNG, GIF or BMP image, or corrupt or truncated. Found when decoding.
+     * Not retried.
+     */
+    NOT_AN_IMAGE,
+    /**
+     * Image: the header declares more than {@code image.max-pixels} pixels; no pixel buffer was allocated. Found
+     * when decoding. Not retried.
+     */
+    TOO_MANY_PIXELS,
+    /**
+     * Image: the host is in {@code image.deny-hosts}, resolves to a non-public address (loopback, private,
+     * link-local, metadata, reserved), or a redirect led to a scheme other than http or https. Nothing was sent to
+     * it. Not retried.
+     */
+    BLOCKED_BY_POLICY,
+    /**
+     * Image: a {@code file://} URI outside {@code image.roots} (also after resolving {@code ..} and symlinks), or no
+     * roots are configured. Not retried.
+     */
+    OUTSIDE_ALLOWED_ROOTS,
+    /** Image: a scheme other than {@code file}, {@code http} and {@code https}. Not retried. */
+    UNSUPPORTED_SCHEME,
+    /**
+     * Image: the record has neither a URI nor inline bytes (found when it arrives), or the URI or a redirect's
+     * {@code Location} cannot be parsed, is relative, lacks a host or path, carries credentials, has a bad port,
+     * or is a {@code file://} URI with a host. Not retried.
+     */
+    INVALID_URI,
+    /**
+     * Image: any other I/O problem: connection refused or reset, TLS failure, a malformed, oversized or cut-short
+     * HTTP answer, an unsupported or corrupt content coding, an unreadable file. Not retried.
+     */
+    IO_ERROR,
+    /**
+     * The record's value is larger than {@code input.max-record-bytes}; it was not decoded. Its dead letter carries
+     * the value when the dead-letter topic takes it, otherwise the headers only. Not retried.
+     */
+    RECORD_TOO_LARGE,
+    /**
+     * The enriched output record would be larger than the output topic ({@code max.message.bytes}) or the
+     * producer ({@code max.request.size}) takes. Not retried.
+     */
+    OUTPUT_TOO_LARGE,
+    /** The output record could not be encoded with its schema (e.g. a value the schema does not allow). Not retried. */
+    OUTPUT_NOT_ENCODABLE,
+    /**
+     * The record was in the durable buffer when its instance stopped, and when the next owner of its partition
+     * read it again from the input topic it was gone (deleted by retention or compaction). The dead letter
+     * carries the provenance headers, no key or value. Not retried.
+     */
+    SOURCE_RECORD_UNAVAILABLE
+}
