@@ -105,9 +105,7 @@ final class EmbedCommand implements Callable<Integer> {
             throw new ConfigException("--batch-size: '" + batchSize + "' is not valid; must be >= 1");
         }
         Postprocessor post = new Postprocessor(Pooling.of(pooling), Normalization.of(normalize));
-        ModelConfig base = ModelConfig.of(model, layer);
-        ModelConfig config = new ModelConfig(base.dir(), null, "1", base.tags(), signature, null, layer,
-                base.sessions(), base.device(), 0, 0);
+        ModelConfig config = ModelConfig.builder().dir(model).signature(signature).layer(layer).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
