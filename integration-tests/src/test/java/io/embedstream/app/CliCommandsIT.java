@@ -123,6 +123,15 @@ class CliCommandsIT {
     }
 
     @Test
+    void shouldNameTheAllowHostFlagWhenAUrlIsBlocked() {
+        Outcome o = cli("embed", "--model", TestData.model("mnist-cnn").toString(), "--layer", "dense",
+                "http://127.0.0.1:9/00000.png");
+        assertThat(o.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(o.err()).contains("BLOCKED_BY_POLICY").contains("a loopback address")
+                .contains("pass --allow-host 127.0.0.1 to fetch it anyway").doesNotContain("image.allow-hosts");
+    }
+
+    @Test
     void shouldRefuseToStartWithAnUnknownLayerAndSuggestTheNearest() throws Exception {
         String input = TestTopics.unique("cli-in");
         String output = TestTopics.unique("cli-out");

@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
 final class EmbedCommand implements Callable<Integer> {
 
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
+    private static final String ALLOW_HOST = "--allow-host";
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
     @Spec
@@ -83,7 +84,7 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--resize", defaultValue = "stretch", description = "stretch | fit (default: ${DEFAULT-VALUE}).")
     String resize;
 
-    @Option(names = "--allow-host", paramLabel = "HOST",
+    @Option(names = ALLOW_HOST, paramLabel = "HOST",
             description = "Fetch image URLs from this host even if it resolves to a private or loopback address (repeatable).")
     List<String> allowHosts = new ArrayList<>();
 
@@ -116,7 +117,8 @@ final class EmbedCommand implements Callable<Integer> {
             boolean images = inputShape.length == 4;
             List<Item> items = collect(images);
             ImageConfig imageConfig = imageConfig(items);
-            try (ImageFetcher fetcher = new ImageFetcher(imageConfig)) {
+            try (ImageFetcher fetcher = new ImageFetcher(imageConfig, (host, privateAddress) ->
+                    "pass " + ALLOW_HOST + " " + host + " to fetch it anyway")) {
                 ImagePipeline pipeline = images ? new ImagePipeline(fetcher, new ImageDecoder(imageConfig.maxPixels()),
                         ImagePreprocessor.of(imageConfig, ImageSpec.fromInputShape(inputShape))) : null;
                 long[] rowShape = Arrays.copyOfRange(inputShape, 1, inputShape.length);
