@@ -96,7 +96,7 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Option(names = SHAPE, paramLabel = "DIMS", split = ",",
             description = "Shape of each CSV/JSONL feature vector without the batch axis, e.g. 28,28,1 for an image input"
-                    + " [N, 28, 28, 1]; when given, it must equal the model's. A vector holds the product of these numbers.")
+                    + " [N, 28, 28, 1]; when given, it must equal the model's. A vector holds as many values as their product.")
     List<Long> shape;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Inputs per session.run (default: ${DEFAULT-VALUE}).")
