@@ -4,7 +4,6 @@ import io.embedstream.avro.EnrichedRecord;
 import io.embedstream.config.BatchingConfig;
 import io.embedstream.failure.RecordFailure;
 import io.embedstream.model.InferenceSession;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +111,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             LOG.info("Task {} restored {} buffered records; they run at the next flush", context.taskId(), buffered.size());
         }
         sessions.get(); // open this thread's TF session now, so that the first batch does not wait for it
-        long interval = Math.max(1, Math.min(batching.lingerMs(), 1000) / 4);
-        context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(batching.lingerCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
