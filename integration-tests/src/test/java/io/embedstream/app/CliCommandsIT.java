@@ -123,6 +123,66 @@ class CliCommandsIT {
     }
 
     @Test
+    void shouldEmbedCsvPixelRowsForAnImageModelLikeThePngs() throws Exception {
+        Path images = TestData.mnistSample().resolve("images");
+        List<String> names = List.of("00000.png", "00001.png", "00002.png");
+        StringBuilder csv = new StringBuilder();
+        for (String name : names) {
+            csv.append("p").append(name, 0, 5);
+            for (float v : pixels(images.resolve(name))) {
+                csv.append(',').append(v);
+            }
+            csv.append('\n');
+        }
+        csv.append("short,0.5,0.5\n");
+        Path rows = Files.writeString(work.resolve("mnist.csv"), csv);
+        String model = TestData.model("mnist-cnn").toString();
+
+        Outcome fromPngs = cli("embed", "--model", model, "--layer", "dense", "--scale", "0.00392156862745098",
+                images.resolve(names.get(0)).toString(), images.resolve(names.get(1)).toString(),
+                images.resolve(names.get(2)).toString());
+        Outcome fromCsv = cli("embed", "--model", model, "--layer", "dense", "--shape", "28,28,1", rows.toString());
+
+        assertThat(fromPngs.exit()).as(fromPngs.err()).isZero();
+        assertThat(fromCsv.exit()).as("the short row fails; the others are embedded").isEqualTo(Main.EXIT_FAILURE);
+        assertThat(fromCsv.err()).contains("short: 2 features, expected 784 (model input [28, 28, 1])")
+                .contains("1 input(s) failed");
+        String[] png = fromPngs.out().strip().split("\n");
+        String[] fromRows = fromCsv.out().strip().split("\n");
+        assertThat(fromRows).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonNode row = JSON.readTree(fromRows[i]);
+            assertThat(row.get("input").asText()).isEqualTo("p0000" + i);
+            float[] expected = new float[row.get("embedding").size()];
+            JsonNode pngEmbedding = JSON.readTree(png[i]).get("embedding");
+            for (int j = 0; j < expected.length; j++) {
+                expected[j] = (float) pngEmbedding.get(j).asDouble();
+            }
+            assertClose(row.get("embedding"), expected);
+        }
+    }
+
+    @Test
+    void shouldRefuseAShapeThatIsNotTheModelsNamingTheFlagAndBothShapes() throws Exception {
+        Path rows = Files.writeString(work.resolve("rows.csv"), "0.5,".repeat(783) + "0.5\n");
+        Outcome o = cli("embed", "--model", TestData.model("mnist-cnn").toString(), "--layer", "dense",
+                "--shape", "28,28", rows.toString());
+        assertThat(o.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err()).contains("--shape: [28, 28] does not match the model input shape [28, 28, 1]")
+                .contains("give --shape 28,28,1 or leave it out");
+    }
+
+    @Test
+    void shouldNameTheAllowHostFlagWhenAUrlIsBlocked() {
+        Outcome o = cli("embed", "--model", TestData.model("mnist-cnn").toString(), "--layer", "dense",
+                "http://127.0.0.1:9/00000.png");
+        assertThat(o.exit()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(o.err()).contains("BLOCKED_BY_POLICY").contains("a loopback address")
+                .contains("pass --allow-host 127.0.0.1 to fetch it anyway").doesNotContain("image.allow-hosts");
+    }
+
+    @Test
     void shouldRefuseToStartWithAnUnknownLayerAndSuggestTheNearest() throws Exception {
         String input = TestTopics.unique("cli-in");
         String output = TestTopics.unique("cli-out");

@@ -30,9 +30,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,13 +48,17 @@ import picocli.CommandLine.Spec;
  * {@code embedstream embed}: embeds local inputs offline, with the same model runtime, layer tap,
  * preprocessing and post-processing as the service, and prints one JSON line per input. Images
  * (PNG, JPEG, GIF, BMP files, or http(s) URLs) for models with an image input [N, H, W, C]; CSV or
- * JSONL files of feature vectors for the others.
+ * JSONL files of feature vectors for any model, checked as the service checks a {@code FeatureRecord}:
+ * a row holds the model input without the batch axis, row-major, and {@code --shape}, when given, must
+ * equal that shape.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Embed local images, image URLs, or CSV/JSONL feature vectors; print one JSON line per input.")
 final class EmbedCommand implements Callable<Integer> {
 
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "bmp");
+    private static final String ALLOW_HOST = "--allow-host";
+    private static final String SHAPE = "--shape";
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
     @Spec
@@ -83,15 +90,22 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--resize", defaultValue = "stretch", description = "stretch | fit (default: ${DEFAULT-VALUE}).")
     String resize;
 
-    @Option(names = "--allow-host", paramLabel = "HOST",
+    @Option(names = ALLOW_HOST, paramLabel = "HOST",
             description = "Fetch image URLs from this host even if it resolves to a private or loopback address (repeatable).")
     List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = SHAPE, paramLabel = "DIMS", split = ",",
+            description = "Shape of each CSV/JSONL feature vector without the batch axis, e.g. 28,28,1 for an image input"
+                    + " [N, 28, 28, 1]; when given, it must equal the model's. A vector holds as many values as their product.")
+    List<Long> shape;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Inputs per session.run (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Parameters(paramLabel = "INPUT", arity = "1..*",
-            description = "Image files or URLs, or .csv / .jsonl files with one feature vector per line.")
+            description = "Image files or URLs (for an image input [N, H, W, C]), or .csv / .jsonl files with one feature"
+                    + " vector per line (any model with a fixed input shape; for an image input H*W*C pixel values, row-major,"
+                    + " as the model takes them: --scale and --scaling do not apply).")
     List<String> inputs;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -105,9 +119,7 @@ final class EmbedCommand implements Callable<Integer> {
             throw new ConfigException("--batch-size: '" + batchSize + "' is not valid; must be >= 1");
         }
         Postprocessor post = new Postprocessor(Pooling.of(pooling), Normalization.of(normalize));
-        ModelConfig base = ModelConfig.of(model, layer);
-        ModelConfig config = new ModelConfig(base.dir(), null, "1", base.tags(), signature, null, layer,
-                base.sessions(), base.device(), 0, 0);
+        ModelConfig config = ModelConfig.builder().dir(model).signature(signature).layer(layer).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
@@ -116,12 +128,14 @@ final class EmbedCommand implements Callable<Integer> {
             long[] inputShape = description.input().shape();
             post.dimension(description.output().name(), description.output().shape());
             boolean images = inputShape.length == 4;
-            List<Item> items = collect(images);
+            long[] rowShape = Arrays.copyOfRange(inputShape, 1, inputShape.length);
+            checkShapeOption(rowShape);
+            List<Item> items = collect(images, rowShape);
             ImageConfig imageConfig = imageConfig(items);
-            try (ImageFetcher fetcher = new ImageFetcher(imageConfig)) {
+            try (ImageFetcher fetcher = new ImageFetcher(imageConfig, (host, privateAddress) ->
+                    "pass " + ALLOW_HOST + " " + host + " to fetch it anyway")) {
                 ImagePipeline pipeline = images ? new ImagePipeline(fetcher, new ImageDecoder(imageConfig.maxPixels()),
                         ImagePreprocessor.of(imageConfig, ImageSpec.fromInputShape(inputShape))) : null;
-                long[] rowShape = Arrays.copyOfRange(inputShape, 1, inputShape.length);
                 long start = System.nanoTime();
                 long lastProgress = start;
                 for (int from = 0; from < items.size(); from += batchSize) {
@@ -144,35 +158,55 @@ final class EmbedCommand implements Callable<Integer> {
         return failures == 0 ? 0 : Main.EXIT_FAILURE;
     }
 
+    /** {@code --shape}, when given, must be the model input's shape without the batch axis, as a FeatureRecord's. */
+    private void checkShapeOption(long[] rowShape) {
+        if (shape == null) {
+            return;
+        }
+        long[] given = shape.stream().mapToLong(Long::longValue).toArray();
+        if (given.length == 0 || Arrays.stream(given).anyMatch(d -> d < 1)) {
+            throw new ConfigException(SHAPE + ": '" + joined(given) + "' is not valid; expected positive whole numbers "
+                    + "separated by commas, such as 28,28,1");
+        }
+        if (!Arrays.equals(given, rowShape)) {
+            throw new ConfigException(SHAPE + ": " + Arrays.toString(given) + " does not match the model input shape "
+                    + Arrays.toString(rowShape) + " (without the batch axis)"
+                    + (Arrays.stream(rowShape).allMatch(d -> d > 0) ? "; give " + SHAPE + " " + joined(rowShape)
+                    + " or leave it out" : ", which has unknown dimensions; feature vectors need a fixed input shape"));
+        }
+    }
+
+    private static String joined(long[] dims) {
+        return String.join(",", Arrays.stream(dims).mapToObj(Long::toString).toList());
+    }
+
     private int embedBatch(List<Item> batch, ImagePipeline pipeline, long[] rowShape, InferenceSession session,
             Postprocessor post, PrintWriter out, PrintWriter err) throws IOException {
+        List<ImageRequest> requests = batch.stream().map(Item::image).filter(Objects::nonNull).toList();
+        Iterator<ImageResult> images = requests.isEmpty() ? Collections.emptyIterator()
+                : pipeline.process(requests).iterator();
+        long expected = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
         List<Item> ok = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
         int failures = 0;
-        if (pipeline != null) {
-            List<ImageResult> results = pipeline.process(batch.stream().map(Item::image).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                if (results.get(i) instanceof ImageResult.Ready ready) {
-                    ok.add(batch.get(i));
-                    rows.add(ready.row());
-                } else {
-                    failures++;
-                    err.printf("embed: %s: %s%n", batch.get(i).label(), ((ImageResult.Failed) results.get(i)).failure());
-                }
+        for (Item item : batch) {
+            float[] row = item.features();
+            String problem;
+            if (item.image() != null) {
+                ImageResult result = images.next();
+                row = result instanceof ImageResult.Ready ready ? ready.row() : null;
+                problem = row != null ? null : ((ImageResult.Failed) result).failure().toString();
+            } else {
+                problem = row.length != expected
+                        ? row.length + " features, expected " + expected + " (model input " + Arrays.toString(rowShape) + ")"
+                        : firstNonFinite(row);
             }
-        } else {
-            int expected = Math.toIntExact(Arrays.stream(rowShape).reduce(1, (a, b) -> a * b));
-            for (Item item : batch) {
-                String problem = item.features().length != expected
-                        ? item.features().length + " features, expected " + expected + " (model input " + Arrays.toString(rowShape) + ")"
-                        : firstNonFinite(item.features());
-                if (problem == null) {
-                    ok.add(item);
-                    rows.add(item.features());
-                } else {
-                    failures++;
-                    err.printf("embed: %s: %s%n", item.label(), problem);
-                }
+            if (problem == null) {
+                ok.add(item);
+                rows.add(row);
+            } else {
+                failures++;
+                err.printf("embed: %s: %s%n", item.label(), problem);
             }
         }
         if (!rows.isEmpty()) {
@@ -199,7 +233,7 @@ final class EmbedCommand implements Callable<Integer> {
         return null;
     }
 
-    private List<Item> collect(boolean images) throws IOException {
+    private List<Item> collect(boolean images, long[] rowShape) throws IOException {
         List<Item> items = new ArrayList<>();
         for (String input : inputs) {
             String lower = input.toLowerCase(Locale.ROOT);
@@ -217,9 +251,10 @@ final class EmbedCommand implements Callable<Integer> {
                 requireImages(images, input);
                 items.add(new Item(input, ImageRequest.of(input, file.toAbsolutePath().toUri().toString()), null));
             } else if (extension.equals("csv") || extension.equals("jsonl")) {
-                if (images) {
-                    throw new ConfigException("INPUT: '" + input + "' holds feature vectors, but the model "
-                            + "input is an image [N, H, W, C]; give image files or URLs");
+                if (Arrays.stream(rowShape).anyMatch(d -> d < 0)) {
+                    throw new ConfigException("INPUT: '" + input + "' holds feature vectors, but the model input shape "
+                            + Arrays.toString(rowShape) + " (without the batch axis) has unknown dimensions; feature "
+                            + "vectors need a model input of fixed shape" + (images ? "; give image files or URLs" : ""));
                 }
                 items.addAll(extension.equals("csv") ? readCsv(file) : readJsonl(file));
             } else {

@@ -49,9 +49,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelConfig base = ModelConfig.of(modelDir, null);
-        ModelConfig config = new ModelConfig(base.dir(), null, "1", tags, signature, null, null, base.sessions(),
-                base.device(), 0, 0);
+        ModelConfig config = ModelConfig.builder().dir(modelDir).tags(tags).signature(signature).build();
         ModelInspection inspection = ModelInspector.inspect(config);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {

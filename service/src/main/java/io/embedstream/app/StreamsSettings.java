@@ -13,8 +13,9 @@ public final class StreamsSettings {
     /**
      * The user's {@code kafka.*} properties as they are (they reach the streams, producer, consumer and
      * admin clients), then the settings the service owns, which win: application id, processing
-     * guarantee and thread count. Defaults the user may override: a poll timeout short enough for the
-     * linger punctuation, and larger fetch and producer batch sizes for kilobyte-sized records.
+     * guarantee and thread count. Defaults the user may override: a poll timeout of
+     * {@link io.embedstream.config.BatchingConfig#checkInterval()}, so that the linger punctuation runs in
+     * time, and larger fetch and producer batch sizes for kilobyte-sized records.
      */
     public static Properties of(AppConfig config) {
         Properties props = new Properties();
@@ -23,7 +24,8 @@ public final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processing().guarantee().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.processing().streamThreads()));
         // The wall-clock punctuator that flushes lingering batches and forwards finished ones only runs between polls.
-        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Long.toString(config.batching().checkIntervalMs()));
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG,
+                Long.toString(config.batching().checkInterval().toMillis()));
         // The service has no global state; this only opts in to Kafka 5.0's default and silences its warning.
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // Input records (images, feature vectors) and buffer changelog entries are kilobytes each: fetch and

@@ -54,14 +54,54 @@ public record ModelConfig(
         Checks.atLeast("model.inter-op-threads", interOpThreads, 0);
     }
 
-    /** A CPU model with the defaults of {@code embedstream-defaults.yaml}, for code and tests. */
+    /** A CPU model with the defaults of {@code embedstream-defaults.yaml} and this layer, for code and tests. */
     public static ModelConfig of(Path dir, String layer) {
-        return new ModelConfig(dir, null, "1", List.of("serve"), "serving_default", null, layer,
-                SessionMode.PER_THREAD, Device.CPU, 0, 0);
+        return builder().dir(dir).layer(layer).build();
     }
 
-    public ModelConfig withLayer(String newLayer) {
-        return new ModelConfig(dir, name, version, tags, signature, input, newLayer, sessions, device,
-                intraOpThreads, interOpThreads);
+    /** A builder with the defaults of {@code embedstream-defaults.yaml}; {@code dir} must be set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        return new Builder().dir(dir).name(name).version(version).tags(tags).signature(signature).input(input)
+                .layer(layer).sessions(sessions).device(device).intraOpThreads(intraOpThreads)
+                .interOpThreads(interOpThreads);
+    }
+
+    /** Mutable builder, for commands and tests; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private Path dir;
+        private String name;
+        private String version = "1";
+        private List<String> tags = List.of("serve");
+        private String signature = "serving_default";
+        private String input;
+        private String layer;
+        private SessionMode sessions = SessionMode.PER_THREAD;
+        private Device device = Device.CPU;
+        private int intraOpThreads;
+        private int interOpThreads;
+
+        private Builder() {}
+
+        public Builder dir(Path v) { dir = v; return this; }
+        public Builder name(String v) { name = v; return this; }
+        public Builder version(String v) { version = v; return this; }
+        public Builder tags(List<String> v) { tags = v; return this; }
+        public Builder signature(String v) { signature = v; return this; }
+        public Builder input(String v) { input = v; return this; }
+        public Builder layer(String v) { layer = v; return this; }
+        public Builder sessions(SessionMode v) { sessions = v; return this; }
+        public Builder device(Device v) { device = v; return this; }
+        public Builder intraOpThreads(int v) { intraOpThreads = v; return this; }
+        public Builder interOpThreads(int v) { interOpThreads = v; return this; }
+
+        public ModelConfig build() {
+            return new ModelConfig(dir, name, version, tags, signature, input, layer, sessions, device, intraOpThreads,
+                    interOpThreads);
+        }
     }
 }

@@ -63,7 +63,15 @@ public final class ImageFetcher implements AutoCloseable {
 
     /** A fetcher with the JVM's DNS resolver and default TLS trust store. */
     public ImageFetcher(ImageConfig config) {
-        this(config, HostResolver.system(), defaultTls());
+        this(config, UrlPolicy.Remedy.CONFIG_KEYS);
+    }
+
+    /**
+     * As {@link #ImageFetcher(ImageConfig)}, with refusals that tell the user how to allow a blocked host in the
+     * terms of their front end (a command names its own flag).
+     */
+    public ImageFetcher(ImageConfig config, UrlPolicy.Remedy remedy) {
+        this(config, HostResolver.system(), defaultTls(), remedy);
     }
 
     /**
@@ -73,8 +81,12 @@ public final class ImageFetcher implements AutoCloseable {
      * @throws ConfigException if an {@code image.roots} entry is not an existing directory
      */
     public ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls) {
+        this(config, resolver, tls, UrlPolicy.Remedy.CONFIG_KEYS);
+    }
+
+    private ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls, UrlPolicy.Remedy remedy) {
         this.config = Objects.requireNonNull(config, "config");
-        UrlPolicy policy = new UrlPolicy(config, resolver);
+        UrlPolicy policy = new UrlPolicy(config, resolver, remedy);
         this.files = new RootedFileReader(config.roots(), config.maxBytes());
         this.http = new ImageHttpClient(policy, tls, config);
         AtomicInteger threadNumber = new AtomicInteger();

@@ -45,13 +45,37 @@ public final class UrlPolicy {
     /** The URI must not be requested; {@code failure} says why (BLOCKED_BY_POLICY, NOT_FOUND or INVALID_URI). */
     public record Refused(ImageFailure failure) implements Decision {}
 
+    /**
+     * What a refusal for a blocked address tells the user to do, in the terms of the front end they use: the
+     * service's configuration keys, or a command's flags.
+     */
+    @FunctionalInterface
+    public interface Remedy {
+        /** The service's configuration keys ({@code image.allow-hosts}, {@code image.allow-private}). */
+        Remedy CONFIG_KEYS = (host, privateAddress) -> privateAddress
+                ? "add the host to image.allow-hosts, or set image.allow-private=true"
+                : "add the host to image.allow-hosts to fetch it anyway";
+
+        /**
+         * @param host           the refused host, in canonical form
+         * @param privateAddress whether the address is private (allowing private addresses would also do)
+         */
+        String advice(String host, boolean privateAddress);
+    }
+
     private final List<String> allowHosts;
     private final List<String> denyHosts;
     private final boolean allowPrivate;
     private final HostResolver resolver;
+    private final Remedy remedy;
 
     public UrlPolicy(ImageConfig config, HostResolver resolver) {
-        this(config.allowHosts(), config.denyHosts(), config.allowPrivate(), resolver);
+        this(config, resolver, Remedy.CONFIG_KEYS);
+    }
+
+    /** @param remedy what a refusal for a blocked address tells the user to do */
+    public UrlPolicy(ImageConfig config, HostResolver resolver, Remedy remedy) {
+        this(config.allowHosts(), config.denyHosts(), config.allowPrivate(), resolver, remedy);
     }
 
     /**
@@ -60,6 +84,12 @@ public final class UrlPolicy {
      * @param allowPrivate whether private (RFC 1918, CGNAT, ULA) addresses are acceptable
      */
     public UrlPolicy(List<String> allowHosts, List<String> denyHosts, boolean allowPrivate, HostResolver resolver) {
+        this(allowHosts, denyHosts, allowPrivate, resolver, Remedy.CONFIG_KEYS);
+    }
+
+    private UrlPolicy(List<String> allowHosts, List<String> denyHosts, boolean allowPrivate, HostResolver resolver,
+            Remedy remedy) {
+        this.remedy = Objects.requireNonNull(remedy, "remedy");
         this.allowHosts = canonicalPatterns(allowHosts);
         this.denyHosts = canonicalPatterns(denyHosts);
         this.allowPrivate = allowPrivate;
@@ -128,9 +158,7 @@ public final class UrlPolicy {
             if (kind == AddressRules.Kind.PUBLIC || (kind == AddressRules.Kind.PRIVATE && allowPrivate)) {
                 continue;
             }
-            String how = kind == AddressRules.Kind.PRIVATE
-                    ? "add the host to image.allow-hosts, or set image.allow-private=true"
-                    : "add the host to image.allow-hosts to fetch it anyway";
+            String how = remedy.advice(h, kind == AddressRules.Kind.PRIVATE);
             throw new RefusedHostException(FailureReason.BLOCKED_BY_POLICY, "host " + h + " resolves to "
                     + address.getHostAddress() + ", a " + kind.label() + " address; only public addresses are fetched ("
                     + how + ")", null);

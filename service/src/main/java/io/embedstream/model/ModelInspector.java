@@ -9,7 +9,6 @@ import io.embedstream.model.runtime.ShapeProbe;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,7 @@ public final class ModelInspector {
      */
     public static ModelInspection inspect(ModelConfig config) {
         ModelSource source = ModelSource.open(config.dir(), config.tags());
-        Optional<SignatureDef> signature = ModelPlanner.signature(source, config.signature());
+        Optional<SignatureDef> signature = ModelSignatures.find(source, config.signature());
         TensorResolver resolver = ModelPlanner.resolver(source, signature);
         List<Layer> layers = resolver.catalog().layers();
         List<Target> targets = layers.stream().map(resolver::target).toList();
@@ -44,13 +43,8 @@ public final class ModelInspector {
             Layer l = layers.get(i);
             infos.add(new LayerInfo(l.name(), l.opName(), l.opType(), shapes.get(i), l.parameterised(), l.container()));
         }
-        List<SignatureInfo> signatures = new ArrayList<>();
-        for (Map.Entry<String, SignatureDef> e : ModelPlanner.signatures(source).entrySet()) {
-            signatures.add(new SignatureInfo(e.getKey(), e.getValue().getMethodName(),
-                    ModelPlanner.tensors(e.getValue().getInputsMap()), ModelPlanner.tensors(e.getValue().getOutputsMap())));
-        }
         String kind = resolver.path().modelFrame().isTopLevel() ? "graph" : "keras-functions";
-        return new ModelInspection(source.location(), source.format().name(), kind, signatures,
+        return new ModelInspection(source.location(), source.format().name(), kind, ModelSignatures.describe(source),
                 signature.isPresent() ? config.signature() : null, infos,
                 resolver.catalog().suggestedEmbedding().map(Layer::name).orElse(null));
     }

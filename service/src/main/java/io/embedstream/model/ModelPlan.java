@@ -1,7 +1,6 @@
 package io.embedstream.model;
 
 import io.embedstream.model.graph.Reachable;
-import io.embedstream.model.graph.TensorResolver;
 import io.embedstream.model.runtime.ModelSource;
 
 /**
@@ -9,14 +8,12 @@ import io.embedstream.model.runtime.ModelSource;
  * which is fetched and the graph in which the latter is reachable.
  *
  * @param source      the model as read from disk
- * @param resolver    layer and op lookup for the model
  * @param input       the fed tensor ({@code op} is the top-level {@code op:index})
  * @param output      the fetched tensor ({@code op} is the op inside the model, e.g. {@code sequential/dense/Relu})
  * @param reachable   the graph to import and the top-level name to fetch {@code output} by
  * @param kind        a short description for logs, e.g. {@code signature output} or {@code Keras layer, tapped}
  */
-record ModelPlan(ModelSource source, TensorResolver resolver, TensorInfo input, TensorInfo output, Reachable reachable,
-                 String kind) {
+record ModelPlan(ModelSource source, TensorInfo input, TensorInfo output, Reachable reachable, String kind) {
 
     String inputTensor() {
         return input.op();

@@ -14,23 +14,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Resolves {@code model.signature}, {@code model.input} and {@code model.layer} against a model read
- * from disk, with errors that name the key, the value and what is allowed. Stateless.
+ * from disk into a {@link ModelPlan}, with errors that name the key, the value and what is allowed.
+ * The inspector uses its {@link #resolver} and {@link #input} steps, so that {@code inspect} lists exactly
+ * what {@code run} accepts. Stateless.
  */
 final class ModelPlanner {
 
-    static final String INIT_SIGNATURE = "__saved_model_init_op";
     private static final Set<String> SINK_EXCLUDED = Set.of("NoOp", "Assign", "Const", "Placeholder", "VariableV2",
             "VarHandleOp", "AssignVariableOp");
 
@@ -38,7 +36,7 @@ final class ModelPlanner {
 
     static ModelPlan plan(ModelSource source, ModelConfig config) {
         GraphDef graph = source.graphDef();
-        Optional<SignatureDef> signature = signature(source, config.signature());
+        Optional<SignatureDef> signature = ModelSignatures.find(source, config.signature());
         TensorResolver resolver = resolver(source, signature);
         TensorInfo input = input(source, signature, config);
         String layer = config.layer();
@@ -46,11 +44,9 @@ final class ModelPlanner {
             return defaultOutput(source, resolver, signature, config, input);
         }
         if (signature.isPresent() && signature.get().containsOutputs(layer)) {
-            var info = signature.get().getOutputsOrThrow(layer);
-            TensorInfo out = requireFloat("model.layer", new TensorInfo(layer, info.getName(), info.getDtype().name(),
-                    shape(info.getTensorShape())));
-            return new ModelPlan(source, resolver, input, out, new Reachable(graph, List.of(tensorName(info.getName()))),
-                    "signature output");
+            TensorInfo out = requireFloat("model.layer",
+                    ModelSignatures.tensor(layer, signature.get().getOutputsOrThrow(layer)));
+            return new ModelPlan(source, input, out, new Reachable(graph, List.of(out.op())), "signature output");
         }
         Optional<Target> target;
         try {
@@ -66,59 +62,40 @@ final class ModelPlanner {
         TensorInfo out = requireFloat("model.layer", new TensorInfo(layer, t.opName(), t.dtype().name(), t.shape()));
         String kind = (t.layer() != null ? "Keras layer " + t.layer() : "op")
                 + (t.frame().isTopLevel() ? "" : ", tapped from function " + t.frame().body().name());
-        return new ModelPlan(source, resolver, input, out, resolver.reach(List.of(t)), kind);
+        return new ModelPlan(source, input, out, resolver.reach(List.of(t)), kind);
     }
 
-    /** Signatures users can choose, the init marker left out. */
-    static Map<String, SignatureDef> signatures(ModelSource source) {
-        Map<String, SignatureDef> result = new TreeMap<>(source.metaGraph().getSignatureDefMap());
-        result.remove(INIT_SIGNATURE);
-        return result;
-    }
-
-    /** Layer and op lookup for the inference path of {@code signature} (or of the graph's final ops). */
+    /** Layer and op lookup on the inference path of {@code signature} (or of the graph's final ops). */
     static TensorResolver resolver(ModelSource source, Optional<SignatureDef> signature) {
         GraphDef graph = source.graphDef();
-        return TensorResolver.of(graph, signature.map(ModelPlanner::outputs).orElseGet(() -> sinks(graph)));
+        return TensorResolver.of(graph, signature.map(ModelSignatures::outputTensors).orElseGet(() -> sinks(graph)));
     }
 
-    /** The configured signature; empty when the model has none (a frozen graph). */
-    static Optional<SignatureDef> signature(ModelSource source, String key) {
-        Map<String, SignatureDef> available = signatures(source);
-        if (available.isEmpty()) {
-            return Optional.empty();
-        }
-        SignatureDef sig = available.get(key);
-        if (sig == null) {
-            throw new ModelException("model.signature: '" + key + "' not found in '" + source.location()
-                    + "'; available: " + String.join(", ", available.keySet()));
-        }
-        return Optional.of(sig);
-    }
-
+    /** The tensor that {@code model.input} names, or the only input of the signature (or graph) when it is unset. */
     static TensorInfo input(ModelSource source, Optional<SignatureDef> signature, ModelConfig config) {
         String wanted = config.input();
         GraphDef graph = source.graphDef();
         if (signature.isPresent()) {
-            Map<String, org.tensorflow.proto.TensorInfo> inputs = new TreeMap<>(signature.get().getInputsMap());
+            List<TensorInfo> inputs = ModelSignatures.inputs(signature.get());
+            List<String> keys = inputs.stream().map(TensorInfo::name).toList();
             if (wanted == null) {
                 if (inputs.size() != 1) {
                     throw new ModelException("model.input is required: signature '" + config.signature() + "' has "
-                            + inputs.size() + " inputs: " + String.join(", ", inputs.keySet()));
+                            + inputs.size() + " inputs: " + String.join(", ", keys));
                 }
-                wanted = inputs.keySet().iterator().next();
+                return requireFloat("model.input", inputs.get(0));
             }
-            var info = inputs.get(wanted);
-            if (info != null) {
-                return requireFloat("model.input", new TensorInfo(wanted, tensorName(info.getName()),
-                        info.getDtype().name(), shape(info.getTensorShape())));
+            for (TensorInfo info : inputs) {
+                if (info.name().equals(wanted)) {
+                    return requireFloat("model.input", info);
+                }
             }
             Optional<TensorInfo> op = placeholder(graph, wanted);
             if (op.isPresent()) {
                 return requireFloat("model.input", op.get());
             }
             throw new ModelException("model.input: '" + wanted + "' is neither an input of signature '"
-                    + config.signature() + "' (" + String.join(", ", inputs.keySet()) + ") nor an op of the graph"
+                    + config.signature() + "' (" + String.join(", ", keys) + ") nor an op of the graph"
                     + didYouMean(wanted, nodeNames(graph)));
         }
         List<NodeDef> placeholders = graph.getNodeList().stream().filter(n -> n.getOp().equals("Placeholder")).toList();
@@ -138,17 +115,17 @@ final class ModelPlanner {
 
     /** A top-level op given by name ({@code name} or {@code name:index}) as a feedable tensor. */
     private static Optional<TensorInfo> placeholder(GraphDef graph, String spec) {
-        TensorRef ref = parse(spec);
+        TensorRef ref = TensorRef.parse(spec);
         for (NodeDef n : graph.getNodeList()) {
             if (n.getName().equals(ref.node())) {
                 DataType dtype = n.containsAttr("dtype") ? n.getAttrOrThrow("dtype").getType()
                         : n.containsAttr("T") ? n.getAttrOrThrow("T").getType() : DataType.DT_INVALID;
                 long[] shape = null;
                 if (n.containsAttr("shape") && !n.getAttrOrThrow("shape").getShape().getUnknownRank()) {
-                    shape = shape(n.getAttrOrThrow("shape").getShape());
+                    shape = ModelSignatures.shape(n.getAttrOrThrow("shape").getShape());
                 } else if (n.containsAttr("_output_shapes")
                         && n.getAttrOrThrow("_output_shapes").getList().getShapeCount() > ref.index()) {
-                    shape = shape(n.getAttrOrThrow("_output_shapes").getList().getShape(ref.index()));
+                    shape = ModelSignatures.shape(n.getAttrOrThrow("_output_shapes").getList().getShape(ref.index()));
                 }
                 return Optional.of(new TensorInfo(spec, ref.graphName(), dtype.name(), shape));
             }
@@ -160,16 +137,13 @@ final class ModelPlanner {
                                            ModelConfig config, TensorInfo input) {
         GraphDef graph = source.graphDef();
         if (signature.isPresent()) {
-            Map<String, org.tensorflow.proto.TensorInfo> outputs = new TreeMap<>(signature.get().getOutputsMap());
+            List<TensorInfo> outputs = ModelSignatures.outputs(signature.get());
             if (outputs.size() != 1) {
                 throw new ModelException("model.layer is required: signature '" + config.signature() + "' has "
-                        + outputs.size() + " outputs: " + String.join(", ", outputs.keySet()));
+                        + outputs.size() + " outputs: " + String.join(", ", outputs.stream().map(TensorInfo::name).toList()));
             }
-            var e = outputs.entrySet().iterator().next();
-            TensorInfo out = requireFloat("model.layer", new TensorInfo(e.getKey(), tensorName(e.getValue().getName()),
-                    e.getValue().getDtype().name(), shape(e.getValue().getTensorShape())));
-            return new ModelPlan(source, resolver, input, out, new Reachable(graph, List.of(out.op())),
-                    "signature output");
+            TensorInfo out = requireFloat("model.layer", outputs.get(0));
+            return new ModelPlan(source, input, out, new Reachable(graph, List.of(out.op())), "signature output");
         }
         List<TensorRef> sinks = sinks(graph);
         if (sinks.size() != 1) {
@@ -178,14 +152,15 @@ final class ModelPlanner {
         }
         Target t = resolver.find(sinks.get(0).graphName()).orElseThrow();
         TensorInfo out = requireFloat("model.layer", new TensorInfo(t.opName(), t.opName(), t.dtype().name(), t.shape()));
-        return new ModelPlan(source, resolver, input, out, resolver.reach(List.of(t)), "final op");
+        return new ModelPlan(source, input, out, resolver.reach(List.of(t)), "final op");
     }
 
     private static ModelException unknownLayer(ModelSource source, TensorResolver resolver,
                                                Optional<SignatureDef> signature, ModelConfig config) {
         String layer = config.layer();
         List<String> layers = resolver.catalog().names();
-        Set<String> keys = signature.map(s -> new TreeMap<>(s.getOutputsMap()).keySet()).orElse(Set.of());
+        List<String> keys = signature.map(s -> ModelSignatures.outputs(s).stream().map(TensorInfo::name).toList())
+                .orElse(List.of());
         Set<String> candidates = new LinkedHashSet<>(layers);
         candidates.addAll(keys);
         List<String> near = Suggestions.nearest(layer, candidates, 3);
@@ -215,19 +190,6 @@ final class ModelPlanner {
         return info;
     }
 
-    static List<TensorInfo> tensors(Map<String, org.tensorflow.proto.TensorInfo> byKey) {
-        List<TensorInfo> result = new ArrayList<>();
-        new TreeMap<>(byKey).forEach((k, v) -> result.add(new TensorInfo(k, tensorName(v.getName()),
-                v.getDtype().name(), shape(v.getTensorShape()))));
-        return result;
-    }
-
-    static List<TensorRef> outputs(SignatureDef signature) {
-        List<TensorRef> result = new ArrayList<>();
-        new TreeMap<>(signature.getOutputsMap()).values().forEach(i -> result.add(parse(i.getName())));
-        return result;
-    }
-
     /** Ops whose outputs nobody consumes (the ends of a graph without a signature), save/restore ops left out. */
     private static List<TensorRef> sinks(GraphDef graph) {
         Body body = Body.ofGraph(graph, OpSignatures.of(graph.getLibrary()));
@@ -245,21 +207,6 @@ final class ModelPlanner {
             }
         }
         return result;
-    }
-
-    static TensorRef parse(String tensorName) {
-        int colon = tensorName.lastIndexOf(':');
-        return colon < 0 ? new TensorRef(tensorName, 0)
-                : new TensorRef(tensorName.substring(0, colon), Integer.parseInt(tensorName.substring(colon + 1)));
-    }
-
-    static String tensorName(String name) {
-        return parse(name).graphName();
-    }
-
-    static long[] shape(TensorShapeProto shape) {
-        return shape.getUnknownRank() ? null
-                : shape.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
     }
 
     private static List<String> nodeNames(GraphDef graph) {

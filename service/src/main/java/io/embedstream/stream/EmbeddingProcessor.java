@@ -57,7 +57,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddingProcessor.class);
 
     private final EmbeddingPipeline<T> pipeline;
-    private final long checkIntervalMs;
+    private final Duration checkInterval;
     private final Results results = new Results();
 
     private ProcessorContext<byte[], byte[]> context;
@@ -89,9 +89,9 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         }
     }
 
-    EmbeddingProcessor(EmbeddingPipeline<T> pipeline, long checkIntervalMs) {
+    EmbeddingProcessor(EmbeddingPipeline<T> pipeline, Duration checkInterval) {
         this.pipeline = pipeline;
-        this.checkIntervalMs = checkIntervalMs;
+        this.checkInterval = checkInterval;
     }
 
     @Override
@@ -100,7 +100,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         this.buffer = new DurableBuffer(context.getStateStore(BUFFER_STORE));
         this.batcher = pipeline.batchers().forCurrentThread();
         restore();
-        context.schedule(Duration.ofMillis(checkIntervalMs), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     /** Re-reads the records a previous owner left in the buffer and queues them again, in their order. */

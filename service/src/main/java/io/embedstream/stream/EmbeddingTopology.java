@@ -24,7 +24,7 @@ public final class EmbeddingTopology {
     public static <T> Topology build(TopicsConfig topics, BatchingConfig batching, EmbeddingPipeline<T> pipeline) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.input());
-        topology.addProcessor(PROCESSOR, () -> new EmbeddingProcessor<>(pipeline, batching.checkIntervalMs()), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new EmbeddingProcessor<>(pipeline, batching.checkInterval()), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(EmbeddingProcessor.BUFFER_STORE), Serdes.Long(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of())

@@ -41,4 +41,14 @@ class StreamsSettingsTest {
                 .doesNotContainKey("consumer.max.partition.fetch.bytes")
                 .containsEntry("producer.batch.size", "16384");
     }
+
+    @Test
+    void shouldPollAsOftenAsTheBatchCheckRuns() {
+        for (String linger : new String[] {"0", "3", "40", "60000"}) {
+            AppConfig config = config(Map.of("batching.linger-ms", linger));
+            assertThat(StreamsSettings.of(config)).as("linger-ms %s", linger)
+                    .containsEntry("poll.ms", Long.toString(config.batching().checkInterval().toMillis()));
+        }
+        assertThat(StreamsSettings.of(config(Map.of("batching.linger-ms", "0")))).containsEntry("poll.ms", "2");
+    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.embedstream.config.Device;
 import io.embedstream.config.ModelConfig;
-import io.embedstream.config.SessionMode;
 import io.embedstream.model.runtime.DeviceProbe;
 import io.embedstream.testing.TestData;
 import java.nio.file.Files;
@@ -41,9 +40,7 @@ class ModelValidationTest {
 
     @Test
     void shouldListSignaturesWhenTheSignatureIsUnknown() {
-        ModelConfig c = ModelConfig.of(MNIST, null);
-        ModelConfig wrong = new ModelConfig(c.dir(), null, "1", null, "predict", null, null, SessionMode.PER_THREAD,
-                Device.CPU, 0, 0);
+        ModelConfig wrong = ModelConfig.builder().dir(MNIST).signature("predict").build();
         assertThatThrownBy(() -> ModelLoader.load(wrong, 1))
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("model.signature: 'predict' not found")
@@ -52,8 +49,7 @@ class ModelValidationTest {
 
     @Test
     void shouldListTagSetsWhenTheTagsAreUnknown() {
-        ModelConfig wrong = new ModelConfig(MNIST, null, "1", List.of("serve", "gpu"), "serving_default", null, null,
-                SessionMode.PER_THREAD, Device.CPU, 0, 0);
+        ModelConfig wrong = ModelConfig.builder().dir(MNIST).tags(List.of("serve", "gpu")).build();
         assertThatThrownBy(() -> ModelLoader.load(wrong, 1))
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("model.tags: [serve, gpu] not found")
@@ -94,8 +90,7 @@ class ModelValidationTest {
 
     @Test
     void shouldListSignatureInputsForAnUnknownInput() {
-        ModelConfig wrong = new ModelConfig(MNIST, null, "1", null, "serving_default", "pixels", null,
-                SessionMode.PER_THREAD, Device.CPU, 0, 0);
+        ModelConfig wrong = ModelConfig.builder().dir(MNIST).input("pixels").build();
         assertThatThrownBy(() -> ModelLoader.load(wrong, 1))
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("model.input: 'pixels' is neither an input of signature 'serving_default' "
@@ -119,13 +114,11 @@ class ModelValidationTest {
     @Test
     void shouldFailAtLoadWhenAGpuIsRequiredButNoneIsVisible() {
         assumeTrue(DeviceProbe.gpus().isEmpty(), "this machine has a GPU");
-        ModelConfig gpu = new ModelConfig(MNIST, null, "1", null, "serving_default", null, null,
-                SessionMode.PER_THREAD, Device.GPU, 0, 0);
+        ModelConfig gpu = ModelConfig.builder().dir(MNIST).device(Device.GPU).build();
         assertThatThrownBy(() -> ModelLoader.load(gpu, 1))
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("model.device: 'gpu' but TensorFlow sees no GPU (devices: [CPU");
-        ModelConfig auto = new ModelConfig(MNIST, null, "1", null, "serving_default", null, null,
-                SessionMode.PER_THREAD, Device.AUTO, 0, 0);
+        ModelConfig auto = gpu.toBuilder().device(Device.AUTO).build();
         try (EmbeddingModel model = ModelLoader.load(auto, 1)) {
             assertThat(model.description().device()).isEqualTo("cpu");
         }

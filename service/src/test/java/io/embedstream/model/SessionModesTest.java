@@ -21,9 +21,7 @@ class SessionModesTest {
     private static final FloatBatch IMAGES = Batches.random(21, 8, 28, 28, 1);
 
     private static ModelConfig config(SessionMode mode) {
-        ModelConfig base = ModelConfig.of(TestData.model("mnist-cnn"), "dense");
-        return new ModelConfig(base.dir(), base.name(), base.version(), base.tags(), base.signature(), base.input(),
-                base.layer(), mode, base.device(), 0, 0);
+        return ModelConfig.of(TestData.model("mnist-cnn"), "dense").toBuilder().sessions(mode).build();
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.embedstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.embedstream.config.Device;
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.SessionMode;
 import io.embedstream.model.runtime.SessionSettings;
@@ -14,7 +13,7 @@ import org.tensorflow.proto.ConfigProto;
 class SessionSettingsTest {
 
     private static ModelConfig config(SessionMode mode, int intra, int inter) {
-        return new ModelConfig(Path.of("m"), null, "1", null, "serving_default", null, null, mode, Device.CPU, intra, inter);
+        return ModelConfig.builder().dir(Path.of("m")).sessions(mode).intraOpThreads(intra).interOpThreads(inter).build();
     }
 
     @Test

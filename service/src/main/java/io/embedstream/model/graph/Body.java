@@ -151,11 +151,7 @@ public final class Body {
     /** Parses an input string of this body into a tensor reference. */
     public TensorRef parse(String input) {
         if (function == null) {
-            int colon = input.lastIndexOf(':');
-            if (colon < 0) {
-                return new TensorRef(input, 0);
-            }
-            return new TensorRef(input.substring(0, colon), Integer.parseInt(input.substring(colon + 1)));
+            return TensorRef.parse(input);
         }
         String[] parts = input.split(":");
         if (parts.length == 1) {

@@ -34,17 +34,6 @@ final class TargetFinder {
         return target(layer.name(), layer.name(), frame, layer.output());
     }
 
-    /** Every op name of the inference path, model frame first, for suggestions. */
-    static List<String> opNames(InferencePath path) {
-        List<String> names = new ArrayList<>();
-        for (Frame f : searchOrder(path)) {
-            for (NodeDef n : f.body().nodes()) {
-                names.add(n.getName());
-            }
-        }
-        return names;
-    }
-
     private static List<Frame> searchOrder(InferencePath path) {
         List<Frame> order = new ArrayList<>();
         order.add(path.modelFrame());

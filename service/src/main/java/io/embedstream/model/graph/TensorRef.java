@@ -7,6 +7,18 @@ package io.embedstream.model.graph;
  */
 public record TensorRef(String node, int index) {
 
+    /**
+     * Reads the top-level spelling: {@code node:index}, or a bare {@code node} for output 0. (Function bodies
+     * spell tensors differently; {@link Body#parse} reads both.)
+     *
+     * @throws NumberFormatException when the part after the last colon is not a whole number
+     */
+    public static TensorRef parse(String graphName) {
+        int colon = graphName.lastIndexOf(':');
+        return colon < 0 ? new TensorRef(graphName, 0)
+                : new TensorRef(graphName.substring(0, colon), Integer.parseInt(graphName.substring(colon + 1)));
+    }
+
     /** {@code node:index}, the spelling of GraphDef inputs and session fetches. */
     public String graphName() {
         return node + ":" + index;

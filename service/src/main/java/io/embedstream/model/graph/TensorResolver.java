@@ -5,32 +5,41 @@ import java.util.Optional;
 import org.tensorflow.proto.GraphDef;
 
 /**
- * Finds the tensors of a model by layer or op name and makes them fetchable. There are two kinds of
- * model: TF1-style graphs, whose ops all sit in the top-level graph ({@link GraphTensorResolver}), and
- * TF2/Keras SavedModels, whose layers sit in function bodies that a session cannot fetch from
- * ({@link FunctionTensorResolver}). Implementations are immutable and thread-safe.
+ * Finds the tensors of a model by layer or op name and makes them fetchable. It serves both kinds of
+ * model alike: TF1-style graphs (TF Java exports, frozen GraphDefs), whose ops sit in the top-level
+ * graph, and TF2/Keras SavedModels, whose layers sit in function bodies that a session cannot fetch
+ * from. Which kind a model is shows in {@code path().modelFrame().isTopLevel()}; what {@link #reach}
+ * does depends only on where each target lives, not on the kind. Immutable and thread-safe.
  */
-public sealed interface TensorResolver permits GraphTensorResolver, FunctionTensorResolver {
+public final class TensorResolver {
+
+    private final GraphDef graph;
+    private final InferencePath path;
+    private final LayerCatalog catalog;
+
+    private TensorResolver(GraphDef graph, InferencePath path, LayerCatalog catalog) {
+        this.graph = graph;
+        this.path = path;
+        this.catalog = catalog;
+    }
 
     /**
-     * Picks the implementation for a graph.
-     *
      * @param graph   the top-level graph with its function library
      * @param outputs the top-level tensors that the model computes (e.g. its serving signature's outputs)
      */
-    static TensorResolver of(GraphDef graph, List<TensorRef> outputs) {
+    public static TensorResolver of(GraphDef graph, List<TensorRef> outputs) {
         InferencePath path = InferencePath.trace(graph, outputs);
-        LayerCatalog catalog = LayerCatalog.of(path.modelFrame());
-        if (path.modelFrame().isTopLevel()) {
-            return new GraphTensorResolver(graph, path, catalog);
-        }
-        return new FunctionTensorResolver(graph, path, catalog);
+        return new TensorResolver(graph, path, LayerCatalog.of(path.modelFrame()));
     }
 
-    InferencePath path();
+    public InferencePath path() {
+        return path;
+    }
 
     /** The model's layers, in execution order. */
-    LayerCatalog catalog();
+    public LayerCatalog catalog() {
+        return catalog;
+    }
 
     /**
      * Resolves a Keras layer name ({@code dense}, {@code model_1/dense}, {@code sequential/dense}) or an op
@@ -40,19 +49,25 @@ public sealed interface TensorResolver permits GraphTensorResolver, FunctionTens
      * @return empty when nothing matches
      * @throws LayerCatalog.AmbiguousLayerException when a layer name is ambiguous
      */
-    default Optional<Target> find(String spec) {
-        return TargetFinder.find(path(), catalog(), spec);
+    public Optional<Target> find(String spec) {
+        return TargetFinder.find(path, catalog, spec);
     }
 
     /** The resolved target for a layer of {@link #catalog()}. */
-    default Target target(Layer layer) {
-        return TargetFinder.forLayer(catalog().frame(), layer);
+    public Target target(Layer layer) {
+        return TargetFinder.forLayer(catalog.frame(), layer);
     }
 
     /**
-     * Makes {@code targets} fetchable.
+     * Makes {@code targets} fetchable: top-level tensors as they are, with the graph unchanged; when any
+     * target lives inside a function body, through a {@link FunctionTap}.
      *
      * @throws io.embedstream.model.ModelException if the targets cannot be reached together
      */
-    Reachable reach(List<Target> targets);
+    public Reachable reach(List<Target> targets) {
+        if (targets.stream().allMatch(t -> t.frame().isTopLevel())) {
+            return new Reachable(graph, targets.stream().map(t -> t.tensor().graphName()).toList());
+        }
+        return FunctionTap.apply(graph, path, targets);
+    }
 }
