@@ -3,6 +3,12 @@ package io.embedstream.app;
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigLoader;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,6 +20,9 @@ import picocli.CommandLine.Option;
         description = "Run the service against a Kafka cluster and a Confluent-compatible schema registry.")
 final class RunCommand implements Callable<Integer> {
 
+    /** How long a SIGTERM during start-up waits for start-up to finish before the JVM exits anyway. */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
 
@@ -24,9 +33,33 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig appConfig = new ConfigLoader().load(config, System.getenv(), overrides);
-        try (EmbedService service = EmbedService.start(appConfig)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(service::close, "embedstream-shutdown"));
+        // Registered before start-up, so that a SIGTERM while the model loads still ends in a clean stop: the
+        // hook waits for start-up to finish (or fail), then drains and closes the service.
+        CompletableFuture<EmbedService> started = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started), "embedstream-shutdown"));
+        EmbedService service;
+        try {
+            service = EmbedService.start(appConfig);
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+        started.complete(service);
+        try (service) {
             return service.awaitTermination() ? Main.EXIT_FAILURE : 0;
+        }
+    }
+
+    private static void stop(CompletableFuture<EmbedService> started) {
+        try {
+            started.get(STARTUP_WAIT.toSeconds(), TimeUnit.SECONDS).close();
+        } catch (ExecutionException e) {
+            // start-up failed; main reports it
+        } catch (TimeoutException e) {
+            LoggerFactory.getLogger(RunCommand.class).warn("Stopping while start-up has not finished after {}",
+                    STARTUP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
