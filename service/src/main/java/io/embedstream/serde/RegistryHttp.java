@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -190,14 +192,15 @@ final class RegistryHttp {
 
     /**
      * Over TLS 1.3 a server that requires a client certificate finds it missing only after the client has sent
-     * its request, and closes the connection: the client sees an empty answer, not a handshake error.
+     * its request, and closes the connection: the client sees an empty answer (end of stream, or a reset),
+     * not a handshake error.
      */
     private static String closedHint(String url, IOException e) {
         if (!url.startsWith("https://")) {
             return "";
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof EOFException) {
+            if (t instanceof EOFException || (t instanceof SocketException && !(t instanceof ConnectException))) {
                 return " (the registry closed the connection without an answer; if it requires a client certificate,"
                         + " set registry.ssl.keystore.*)";
             }
