@@ -26,6 +26,7 @@ import io.embedstream.preprocess.image.ImageSpec;
 import io.embedstream.serde.ConfluentAvroDeserializer;
 import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
+import io.embedstream.serde.SubjectNameStrategy;
 import io.embedstream.stream.BatchBuffers;
 import io.embedstream.stream.EmbeddingPipeline;
 import io.embedstream.stream.EmbeddingTopology;
@@ -95,8 +96,8 @@ public final class EmbedService implements AutoCloseable {
         RecordLimits limits = limits(config, properties, maxMessageBytes);
 
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        ConfluentAvroSerializer<EnrichedRecord> serializer =
-                new ConfluentAvroSerializer<>(registry, config.registry().autoRegister());
+        ConfluentAvroSerializer<EnrichedRecord> serializer = new ConfluentAvroSerializer<>(registry,
+                SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()), config.registry().autoRegister());
         int schemaId = serializer.schemaId(config.topics().output(), EnrichedRecord.getClassSchema());
         LOG.info("Output schema {} has id {} in {}", EnrichedRecord.getClassSchema().getFullName(), schemaId, registry);
 

@@ -9,15 +9,20 @@ import java.util.Base64;
 
 /**
  * Where a registry lives and how to authenticate: the base URL without credentials, and the
- * {@code Authorization} header value if any. Credentials come from {@code basicAuth}
- * ({@code user:password}) or, failing that, from the URL's user info ({@code http://user:pw@host}).
+ * {@code Authorization} header value if any. Basic-auth credentials come from {@code basicAuth}
+ * ({@code user:password}) or, failing that, from the URL's user info ({@code http://user:pw@host}); a bearer
+ * token is sent as {@code Bearer <token>} ({@code RegistryConfig} refuses a token together with credentials).
  *
  * @param baseUrl             e.g. {@code http://localhost:8081} or {@code http://host/apis/ccompat/v7}; no trailing slash, no credentials
- * @param authorizationHeader {@code Basic ...}, or {@code null}
+ * @param authorizationHeader {@code Basic ...} or {@code Bearer ...}, or {@code null}
  */
 record RegistryEndpoint(String baseUrl, String authorizationHeader) {
 
     static RegistryEndpoint of(String url, String basicAuth) {
+        return of(url, basicAuth, null);
+    }
+
+    static RegistryEndpoint of(String url, String basicAuth, String bearerToken) {
         URI uri;
         try {
             uri = new URI(url);
@@ -40,8 +45,14 @@ record RegistryEndpoint(String baseUrl, String authorizationHeader) {
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        String header = credentials == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        String header;
+        if (bearerToken != null) {
+            header = "Bearer " + bearerToken;
+        } else if (credentials != null) {
+            header = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        } else {
+            header = null;
+        }
         return new RegistryEndpoint(base, header);
     }
 
@@ -57,7 +68,9 @@ record RegistryEndpoint(String baseUrl, String authorizationHeader) {
 
     @Override
     public String toString() {
-        return "RegistryEndpoint[" + baseUrl + (authorizationHeader == null ? "" : ", basic auth") + "]";
+        String auth = authorizationHeader == null ? ""
+                : authorizationHeader.startsWith("Bearer ") ? ", bearer token" : ", basic auth";
+        return "RegistryEndpoint[" + baseUrl + auth + "]";
     }
 
     private static String decode(String rawUserInfo) {

@@ -4,19 +4,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends JSON requests to a Confluent-style registry: basic auth, per-call timeout, retries with
- * exponential back-off on connection failures, timeouts and 5xx answers (never on 4xx), and
- * translation of error answers into {@link SchemaRegistryException}.
+ * Sends JSON requests to a Confluent-style registry: basic or bearer auth, TLS with the configured
+ * {@link SSLContext}, per-call timeout, retries with exponential back-off on connection failures, timeouts
+ * and 5xx answers (never on 4xx, nor on a failed TLS handshake, which no retry mends), and translation of
+ * error answers into {@link SchemaRegistryException}.
  *
  * <p>Thread-safe; holds one {@link HttpClient} for its lifetime.
  */
@@ -34,17 +40,24 @@ final class RegistryHttp {
     private final int maxRetries;
     private final long retryBackoffMs;
 
-    RegistryHttp(ObjectMapper json, RegistryEndpoint endpoint, int timeoutMs, int maxRetries, long retryBackoffMs) {
+    /**
+     * @param tls the TLS context for https:// URLs, or {@code null} for the JVM's default
+     */
+    RegistryHttp(ObjectMapper json, RegistryEndpoint endpoint, SSLContext tls, int timeoutMs, int maxRetries,
+            long retryBackoffMs) {
         this.json = json;
         this.endpoint = endpoint;
         this.timeout = Duration.ofMillis(timeoutMs);
         this.maxRetries = maxRetries;
         this.retryBackoffMs = retryBackoffMs;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     String baseUrl() {
@@ -78,10 +91,15 @@ final class RegistryHttp {
             HttpResponse<String> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (SSLHandshakeException e) {
+                throw new SchemaRegistryException(0, -1, null, where, "Schema registry " + where
+                        + " failed: the TLS handshake failed (" + describe(e) + "); check registry.ssl.truststore.*"
+                        + " (the server's certificate must be signed by a certificate in it, and name the URL's host)"
+                        + " and, if the registry asks for a client certificate, registry.ssl.keystore.*", e);
             } catch (IOException e) {
                 if (attempt >= attempts) {
                     throw new SchemaRegistryException(0, -1, null, where, "Schema registry " + where + " failed after "
-                            + attempts + " attempt(s): " + describe(e), e);
+                            + attempts + " attempt(s): " + describe(e) + closedHint(url, e), e);
                 }
                 pause(where, attempt, describe(e));
                 continue;
@@ -170,6 +188,24 @@ final class RegistryHttp {
         String retried = attempts > 1 ? " after " + attempts + " attempts" : "";
         return new SchemaRegistryException(status, errorCode, message, where,
                 "Schema registry " + where + " failed" + retried + ": HTTP " + status + ", " + detail, null);
+    }
+
+    /**
+     * Over TLS 1.3 a server that requires a client certificate finds it missing only after the client has sent
+     * its request, and closes the connection: the client sees an empty answer (end of stream, or a reset),
+     * not a handshake error.
+     */
+    private static String closedHint(String url, IOException e) {
+        if (!url.startsWith("https://")) {
+            return "";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException || (t instanceof SocketException && !(t instanceof ConnectException))) {
+                return " (the registry closed the connection without an answer; if it requires a client certificate,"
+                        + " set registry.ssl.keystore.*)";
+            }
+        }
+        return "";
     }
 
     private static String describe(IOException e) {

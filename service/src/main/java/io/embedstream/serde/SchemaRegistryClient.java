@@ -20,6 +20,10 @@ import org.apache.avro.SchemaParseException;
  * Schema Registry (base URL = its root, e.g. {@code http://localhost:8081}), Apicurio's
  * Confluent-compatible API ({@code http://host:port/apis/ccompat/v7}) and {@code EmbeddedSchemaRegistry}.
  *
+ * <p>Authentication is basic auth ({@link RegistryConfig#basicAuth()} or credentials in the URL) or a bearer
+ * token ({@link RegistryConfig#bearerToken()}); an {@code https://} registry is reached with the trust store and,
+ * for mutual TLS, the key store of {@link RegistryConfig#ssl()}.
+ *
  * <p>Caches what the registry never changes: id → schema and (subject, schema) → id. Other answers
  * (latest version, compatibility, config) are always fetched. Calls retry on connection failures,
  * timeouts and 5xx answers with exponential back-off ({@link RegistryConfig#maxRetries()},
@@ -37,10 +41,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
     private record SubjectSchema(String subject, Schema schema) {}
 
+    /**
+     * @throws io.embedstream.config.ConfigException when a {@code registry.ssl.*} file cannot be read or opened
+     */
     public SchemaRegistryClient(RegistryConfig config) {
         Objects.requireNonNull(config, "config");
-        this.http = new RegistryHttp(JSON, RegistryEndpoint.of(config.url(), config.basicAuth()),
-                config.timeoutMs(), config.maxRetries(), config.retryBackoffMs());
+        this.http = new RegistryHttp(JSON, RegistryEndpoint.of(config.url(), config.basicAuth(), config.bearerToken()),
+                RegistryTls.context(config.ssl()), config.timeoutMs(), config.maxRetries(), config.retryBackoffMs());
     }
 
     /** The registry's base URL, without credentials. */

@@ -7,6 +7,8 @@ import static org.assertj.core.api.InstanceOfAssertFactories.throwable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedstream.config.RegistryConfig;
+import io.embedstream.config.RegistrySslConfig;
+import io.embedstream.config.SubjectNaming;
 import io.embedstream.testing.SampleRecords;
 import io.embedstream.testing.StubHttpServer;
 import io.embedstream.testing.StubHttpServer.Request;
@@ -14,10 +16,12 @@ import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
+import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.CachedSchemaRegistryClient;
 import org.junit.jupiter.api.Test;
 
 /** The REST client against scripted servers: retries, back-off, auth, error mapping, caching, escaping. */
@@ -153,7 +157,8 @@ class SchemaRegistryClientTest {
 
     @Test
     void shouldDoubleTheBackOffUpToACap() {
-        RegistryHttp http = new RegistryHttp(new ObjectMapper(), RegistryEndpoint.of("http://h", null), 1000, 20, 200);
+        RegistryHttp http = new RegistryHttp(new ObjectMapper(), RegistryEndpoint.of("http://h", null), null, 1000, 20,
+                200);
 
         assertThat(http.backoffMs(1)).isEqualTo(200);
         assertThat(http.backoffMs(2)).isEqualTo(400);
@@ -176,6 +181,22 @@ class SchemaRegistryClientTest {
                     .asInstanceOf(throwable(SchemaRegistryException.class))
                     .satisfies(e -> assertThat(e.status()).isEqualTo(401));
             assertThat(server.requests()).hasSize(2);
+        }
+    }
+
+    @Test
+    void shouldSendTheBearerTokenAsConfluentsClientSendsIt() throws Exception {
+        try (StubHttpServer server = StubHttpServer.start(of(200, "[\"a-value\"]"))) {
+            SchemaRegistryClient ours = new SchemaRegistryClient(new RegistryConfig(server.url(), null, "eyJ0eXAi.t0k3n",
+                    SubjectNaming.TOPIC, true, 2_000, 0, 10, RegistrySslConfig.none()));
+            CachedSchemaRegistryClient confluent = new CachedSchemaRegistryClient(server.url(), 10, Map.of(
+                    "bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", "eyJ0eXAi.t0k3n"));
+
+            assertThat(ours.subjects()).containsExactly("a-value");
+            assertThat(confluent.getAllSubjects()).containsExactly("a-value");
+            assertThat(server.requests()).extracting(r -> r.header("Authorization"))
+                    .containsExactly("Bearer eyJ0eXAi.t0k3n", "Bearer eyJ0eXAi.t0k3n");
+            assertThat(ours.toString()).doesNotContain("t0k3n");
         }
     }
 
