@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.ImageConfig;
 import io.embedstream.config.ModelConfig;
+import io.embedstream.embed.Embedder;
+import io.embedstream.embed.Embeddings;
 import io.embedstream.config.Normalization;
 import io.embedstream.config.Pooling;
 import io.embedstream.config.ResizeMode;
@@ -136,11 +138,13 @@ final class EmbedCommand implements Callable<Integer> {
                     "pass " + ALLOW_HOST + " " + host + " to fetch it anyway")) {
                 ImagePipeline pipeline = images ? new ImagePipeline(fetcher, new ImageDecoder(imageConfig.maxPixels()),
                         ImagePreprocessor.of(imageConfig, ImageSpec.fromInputShape(inputShape))) : null;
+                // collect() refused feature vectors for inputs of unknown shape, so the row shape is known here.
+                Embedder embedder = new Embedder(post, pipeline != null ? pipeline.target().rowShape() : rowShape);
                 long start = System.nanoTime();
                 long lastProgress = start;
                 for (int from = 0; from < items.size(); from += batchSize) {
                     List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
-                    failures += embedBatch(batch, pipeline, rowShape, session, post, out, err);
+                    failures += embedBatch(batch, pipeline, embedder, session, out, err);
                     long now = System.nanoTime();
                     if (items.size() > batchSize && (now - lastProgress > PROGRESS_EVERY_NANOS || from + batchSize >= items.size())) {
                         int done = Math.min(items.size(), from + batchSize);
@@ -180,8 +184,9 @@ final class EmbedCommand implements Callable<Integer> {
         return String.join(",", Arrays.stream(dims).mapToObj(Long::toString).toList());
     }
 
-    private int embedBatch(List<Item> batch, ImagePipeline pipeline, long[] rowShape, InferenceSession session,
-            Postprocessor post, PrintWriter out, PrintWriter err) throws IOException {
+    private int embedBatch(List<Item> batch, ImagePipeline pipeline, Embedder embedder, InferenceSession session,
+            PrintWriter out, PrintWriter err) throws IOException {
+        long[] rowShape = embedder.rowShape();
         List<ImageRequest> requests = batch.stream().map(Item::image).filter(Objects::nonNull).toList();
         Iterator<ImageResult> images = requests.isEmpty() ? Collections.emptyIterator()
                 : pipeline.process(requests).iterator();
@@ -210,12 +215,18 @@ final class EmbedCommand implements Callable<Integer> {
             }
         }
         if (!rows.isEmpty()) {
-            float[][] embeddings = post.apply(session.run(FloatBatch.ofRows(rows.toArray(float[][]::new), rowShape)));
+            Embeddings embeddings = embedder.embed(session, FloatBatch.ofRows(rows.toArray(float[][]::new), rowShape));
             for (int i = 0; i < ok.size(); i++) {
+                if (!embeddings.ok(i)) {
+                    failures++;
+                    err.printf("embed: %s: %s: %s%n", ok.get(i).label(), embeddings.failure(i).reason(),
+                            embeddings.failure(i).message());
+                    continue;
+                }
                 ObjectNode line = json.createObjectNode();
                 line.put("input", ok.get(i).label());
                 ArrayNode values = line.putArray("embedding");
-                for (float v : embeddings[i]) {
+                for (float v : embeddings.asList(i)) {
                     values.add(v);
                 }
                 out.println(json.writeValueAsString(line));

@@ -36,7 +36,7 @@ final class Batch<T> {
     private final float[] rows;
     private final int rowLength;
     private final List<Entry<T>> entries;
-    private final long openedAtMs;
+    private long openedAtMs;
 
     Batch(float[] rows, int rowLength, int capacity, long openedAtMs) {
         this.rows = rows;
@@ -58,7 +58,11 @@ final class Batch<T> {
         return entries.size() * rowLength;
     }
 
-    void add(Entry<T> entry) {
+    /** Adds a record; the first one starts the linger clock. */
+    void add(Entry<T> entry, long nowMs) {
+        if (entries.isEmpty()) {
+            openedAtMs = nowMs;
+        }
         entries.add(entry);
     }
 
@@ -70,7 +74,12 @@ final class Batch<T> {
         return entries.size();
     }
 
-    /** Wall-clock time when the first record was added. */
+    /** How many input partitions its records come from. */
+    int partitions() {
+        return (int) entries.stream().map(e -> e.source().topic() + "-" + e.source().partition()).distinct().count();
+    }
+
+    /** Wall-clock time when the first record was added (or the batch was opened, while it is empty). */
     long openedAtMs() {
         return openedAtMs;
     }

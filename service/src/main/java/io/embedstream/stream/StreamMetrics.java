@@ -15,6 +15,7 @@ public final class StreamMetrics {
     private final DistributionSummary batchSize;
     private final Timer inference;
     private final Timer bufferWait;
+    private final DistributionSummary batchPartitions;
 
     public StreamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -27,6 +28,8 @@ public final class StreamMetrics {
                 .register(registry);
         this.bufferWait = Timer.builder("embedstream.buffer.wait")
                 .description("how long the oldest record of a batch waited in the buffer").register(registry);
+        this.batchPartitions = DistributionSummary.builder("embedstream.batch.partitions")
+                .description("input partitions whose records share one batch").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -49,6 +52,15 @@ public final class StreamMetrics {
         batchSize.record(size);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
         bufferWait.record(oldestWaitMs, TimeUnit.MILLISECONDS);
+    }
+
+    void batchPartitions(int partitions) {
+        batchPartitions.record(partitions);
+    }
+
+    /** Input partitions per batch: above 1 when a stream thread's tasks share batches. */
+    public DistributionSummary batchPartitions() {
+        return batchPartitions;
     }
 
     public DistributionSummary batchSize() {

@@ -54,7 +54,7 @@ final class ThreadBatcher<T> implements AutoCloseable {
 
     /** Commits the record whose row {@code openBatch(...)} took; submits the batch when it is full. */
     void add(Batch.Entry<T> entry, long nowMs) {
-        openBatch(nowMs).add(entry);
+        openBatch(nowMs).add(entry, nowMs);
         if (open.size() >= maxSize) {
             submitOpen(nowMs);
         }
