@@ -3,11 +3,12 @@ package io.embedstream.dev;
 import io.embedstream.app.Main;
 import io.embedstream.dev.bench.BenchCommand;
 import io.embedstream.dev.demo.DemoCommand;
+import io.embedstream.dev.sandbox.SandboxCommand;
 import picocli.CommandLine;
 
 /**
  * The command line of a checkout ({@code ./embedstream}): every command of the service ({@code run},
- * {@code inspect}, {@code embed}) plus the developer tools {@code demo} and {@code bench}, which need the
+ * {@code inspect}, {@code embed}) plus the developer tools {@code demo}, {@code bench} and {@code sandbox}, which need the
  * in-JVM broker and registry and so are not part of the service artifact. Exit codes as {@link Main}.
  */
 public final class DevMain {
@@ -27,6 +28,7 @@ public final class DevMain {
     public static CommandLine commandLine() {
         return Main.commandLine()
                 .addSubcommand("demo", new DemoCommand())
-                .addSubcommand("bench", new BenchCommand());
+                .addSubcommand("bench", new BenchCommand())
+                .addSubcommand("sandbox", new SandboxCommand());
     }
 }
