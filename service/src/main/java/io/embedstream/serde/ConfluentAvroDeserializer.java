@@ -14,7 +14,9 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.ResolvingDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -39,15 +41,36 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
     private final SchemaRegistry registry;
     private final GenericData model;
     private final Schema readerSchema;
+    private final Schema.Field[] readerFields;
     private final ConcurrentMap<Integer, Resolved<T>> resolved = new ConcurrentHashMap<>();
 
     /** The outcome of resolving one writer schema to the reader schema: a reader, or why there is none. */
-    private record Resolved<T>(Schema writer, DatumReader<T> reader, List<String> problems) {}
+    private record Resolved<T>(Schema writer, DatumReader<T> reader, List<String> problems,
+            ThreadLocal<ResolvingDecoder> resolvers) {
+        Resolved(Schema writer, DatumReader<T> reader, List<String> problems, Schema readerSchema) {
+            this(writer, reader, problems, readerSchema == null || !problems.isEmpty() ? null
+                    : ThreadLocal.withInitial(() -> newResolver(writer, readerSchema)));
+        }
+
+        /** This thread's resolving decoder from the writer schema to the reader schema (they are not thread-safe). */
+        ResolvingDecoder resolvingDecoder() {
+            return resolvers.get();
+        }
+
+        private static ResolvingDecoder newResolver(Schema writer, Schema reader) {
+            try {
+                return DecoderFactory.get().resolvingDecoder(writer, reader, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
 
     private ConfluentAvroDeserializer(SchemaRegistry registry, GenericData model, Schema readerSchema) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.model = model;
         this.readerSchema = readerSchema;
+        this.readerFields = readerSchema == null ? null : readerSchema.getFields().toArray(Schema.Field[]::new);
     }
 
     /**
@@ -91,6 +114,50 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
      * @throws SchemaRegistryException when the registry cannot be asked for the writer schema
      */
     public T decode(byte[] data) {
+        return decodeWith(data, (resolution, decoder) -> resolution.reader().read(null, decoder));
+    }
+
+    /**
+     * Reads the Avro body of one record, of the writer schema that its header names, with the caller's own code
+     * instead of a {@link DatumReader}: for formats that write values straight where they are needed (a feature
+     * vector into a batch's row array) without building a record object. Framing, schema resolution, caching and
+     * the mapping of bad bytes to {@link RecordDecodingException} are the same as {@link #decode}'s.
+     *
+     * <p>{@code body} reads from a {@link Decoder} positioned at the body. When the writer schema is the reader
+     * schema it is a plain binary decoder and the fields come in {@code readerFields} order; otherwise it is a
+     * {@link ResolvingDecoder} (one per writer schema and thread) that presents the writer's data in the
+     * reader's schema, and the field order is what its {@code readFieldOrder()} returned (already called).
+     *
+     * @throws RecordDecodingException when the bytes are not a decodable record
+     * @throws SchemaRegistryException when the registry cannot be asked for the writer schema
+     */
+    public <R> R read(byte[] data, BodyReader<R> body) {
+        return decodeWith(data, (resolution, decoder) -> {
+            if (resolution.writer() == readerSchema || readerSchema == null
+                    || resolution.writer().equals(readerSchema)) {
+                return body.read(decoder, readerSchema == null ? resolution.writer().getFields().toArray(Schema.Field[]::new)
+                        : readerFields);
+            }
+            ResolvingDecoder resolving = resolution.resolvingDecoder();
+            resolving.configure(decoder);
+            R value = body.read(resolving, resolving.readFieldOrder());
+            resolving.drain();
+            return value;
+        });
+    }
+
+    /** Reads one record body from a decoder; see {@link #read(byte[], BodyReader)}. */
+    @FunctionalInterface
+    public interface BodyReader<R> {
+        R read(Decoder in, Schema.Field[] fieldOrder) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Body<T, R> {
+        R read(Resolved<T> resolution, BinaryDecoder decoder) throws IOException;
+    }
+
+    private <R> R decodeWith(byte[] data, Body<T, R> body) {
         Frame frame = ConfluentWireFormat.parse(data);
         int id = frame.schemaId();
         Resolved<T> resolution = resolve(id);
@@ -101,9 +168,9 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, frame.payloadOffset(),
                 frame.payloadLength(), null);
-        T value;
+        R value;
         try {
-            value = resolution.reader().read(null, decoder);
+            value = body.read(resolution, decoder);
         } catch (EOFException e) {
             throw new RecordDecodingException(Reason.MALFORMED_AVRO, id, "Avro body of " + frame.payloadLength()
                     + " bytes is truncated: it ended before a complete " + resolution.writer().getFullName()
@@ -143,8 +210,8 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         Schema reader = readerSchema != null ? readerSchema : writer;
         List<String> problems = readerSchema == null ? List.of() : AvroCompatibility.readProblems(reader, writer);
         Resolved<T> resolution = problems.isEmpty()
-                ? new Resolved<>(writer, createReader(writer, reader), List.of())
-                : new Resolved<>(writer, null, List.copyOf(problems));
+                ? new Resolved<>(writer, createReader(writer, reader), List.of(), readerSchema)
+                : new Resolved<>(writer, null, List.copyOf(problems), readerSchema);
         Resolved<T> previous = resolved.putIfAbsent(id, resolution);
         return previous != null ? previous : resolution;
     }

@@ -15,7 +15,9 @@ import io.embedstream.model.ModelDescription;
 import io.embedstream.testing.DirectExecutorService;
 import io.embedstream.model.ModelInputException;
 import io.embedstream.postprocess.Postprocessor;
-import io.embedstream.testing.PlainAvro;
+import io.embedstream.serde.ConfluentAvroDeserializer;
+import io.embedstream.serde.ConfluentAvroSerializer;
+import io.embedstream.testing.MapSchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,8 +60,10 @@ class EmbeddingTopologyTest {
     };
 
     private final List<Integer> batchSizes = new ArrayList<>();
-    private final Serializer<FeatureRecord> featureSerializer = PlainAvro.serializer(FeatureRecord.class);
-    private final Deserializer<EnrichedRecord> enrichedDeserializer = PlainAvro.deserializer(EnrichedRecord.class);
+    private final MapSchemaRegistry registry = new MapSchemaRegistry();
+    private final Serializer<FeatureRecord> featureSerializer = new ConfluentAvroSerializer<>(registry, true);
+    private final Deserializer<EnrichedRecord> enrichedDeserializer =
+            ConfluentAvroDeserializer.specific(registry, EnrichedRecord.class);
     private final BatchBuffers buffers = new BatchBuffers();
     private final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
     private TopologyTestDriver driver;
@@ -102,13 +106,14 @@ class EmbeddingTopologyTest {
     };
 
     private void start(int maxSize, long lingerMs) {
-        FeatureInputHandler handler = new FeatureInputHandler(PlainAvro.deserializer(FeatureRecord.class), new long[] {3});
+        FeatureInputHandler handler = new FeatureInputHandler(ConfluentAvroDeserializer.specific(registry,
+                FeatureRecord.class), new long[] {3});
         Enricher enricher = new Enricher(new OutputMetadata("doubler", "7", "y", "none", "l2"),
                 Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC));
         BatchingConfig batching = new BatchingConfig(maxSize, lingerMs, 2);
         // Batches run on the calling thread, so that a full batch's results are forwarded before pipeInput returns.
         EmbeddingPipeline<Void> pipeline = EmbeddingPipeline.create(handler,
-                new EnrichedRecordWriter<>(enricher, PlainAvro.serializer(EnrichedRecord.class), "out"), model,
+                new EnrichedRecordWriter<>(enricher, new ConfluentAvroSerializer<>(registry, true), "out"), model,
                 new Postprocessor(Pooling.NONE, Normalization.L2), batching, NO_SOURCES, buffers, metrics,
                 RecordLimits.unlimited(), name -> new DirectExecutorService());
         Properties props = new Properties();
