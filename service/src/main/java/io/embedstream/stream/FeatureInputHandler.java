@@ -120,6 +120,8 @@ public final class FeatureInputHandler implements InputHandler<Void> {
                                 shape.add(in.readInt());
                             }
                         }
+                    } else {
+                        in.readNull(); // a no-op for binary data, but a resolving decoder's grammar expects it
                     }
                 }
                 case "attributes" -> {
@@ -134,6 +136,8 @@ public final class FeatureInputHandler implements InputHandler<Void> {
                 case "eventTime" -> {
                     if (in.readIndex() == nonNullBranch(field)) {
                         eventTime = in.readLong();
+                    } else {
+                        in.readNull();
                     }
                 }
                 default -> throw new IllegalStateException("FeatureRecord has no field '" + field.name() + "'");
