@@ -2,6 +2,7 @@ package io.embedstream.app;
 
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigLoader;
+import io.embedstream.ops.LogSetup;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig appConfig = new ConfigLoader().load(config, System.getenv(), overrides);
+        LogSetup.apply(appConfig.logging().format());
         try (EmbedService service = EmbedService.start(appConfig)) {
             Runtime.getRuntime().addShutdownHook(new Thread(service::close, "embedstream-shutdown"));
             return service.awaitTermination() ? Main.EXIT_FAILURE : 0;

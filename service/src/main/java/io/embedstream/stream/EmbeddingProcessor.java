@@ -220,12 +220,13 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             if (outcome.isOk()) {
                 byte[] value = serializer.serialize(outputTopic, enricher.enrich(decoded.get(i), source, outcome.vector()));
                 context.forward(new Record<>(source.key(), value, source.timestamp(), source.headers()), OUTPUT_SINK);
+                metrics.forwarded(source.timestamp());
                 enriched++;
             } else {
                 deadLetter(source, outcome.failure());
             }
         }
-        metrics.batch(okRows.size(), inferenceNanos, waitedMs);
+        if (!okRows.isEmpty()) metrics.batch(okRows.size(), inferenceNanos, waitedMs); // only batches that ran
         metrics.enriched(enriched);
     }
 
