@@ -15,6 +15,8 @@ import io.embedstream.testing.StubHttpServer;
 import io.embedstream.testing.TestData;
 import io.embedstream.testing.TestTopics;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +57,12 @@ class RunJarIT {
     @TempDir
     Path work;
 
+    private record Run(int exit, List<String> lines) {
+        String text() {
+            return String.join("\n", lines);
+        }
+    }
+
     private static Path jar() {
         Path jar = Path.of(System.getProperty("embedstream.service.jar", "../service/target/embedstream.jar"));
         assertThat(jar).as("the service jar; build it with mvn package (mvn verify does)").exists();
@@ -72,6 +80,45 @@ class RunJarIT {
         return builder;
     }
 
+    private Run runToEnd(Map<String, String> env, String... args) throws Exception {
+        Path log = work.resolve("out-" + System.nanoTime() + ".log");
+        Process process = java(env, args).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("finished").isTrue();
+        return new Run(process.exitValue(), Files.readAllLines(log));
+    }
+
+    @Test
+    void shouldPrintTheVersionFromTheJarManifest() throws Exception {
+        String expected = System.getProperty("embedstream.version");
+        assertThat(expected).as("set by failsafe from the project version").isNotBlank();
+        Run run = runToEnd(Map.of(), "--version");
+        assertThat(run.exit()).isZero();
+        assertThat(run.lines()).containsExactly("embedstream " + expected);
+    }
+
+    @Test
+    void shouldNameTheBrokerAndTheWaitWithoutStackTraceOrFloodWhenKafkaIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Run run = runToEnd(Map.of(), "run", "--set", "topics.input=in", "--set", "topics.output=out",
+                "--set", "kafka.bootstrap.servers=127.0.0.1:" + port, "--set", "kafka.default.api.timeout.ms=5000",
+                "--set", "registry.url=http://127.0.0.1:9", "--set", "model.dir=/nonexistent", "--set", "ops.port=0");
+        Files.writeString(Path.of("target", "unreachable-broker-sample.txt"), run.text());
+        assertThat(run.exit()).as(run.text()).isEqualTo(1);
+        assertThat(run.lines().get(run.lines().size() - 1)).isEqualTo("embedstream: cannot reach Kafka at "
+                + "kafka.bootstrap.servers=127.0.0.1:" + port + ": no answer within 5 s (kafka.default.api.timeout.ms). "
+                + "Check that the brokers run and that this host can reach them (DNS, firewall, advertised.listeners), "
+                + "and the security settings (kafka.security.protocol, kafka.sasl.*, kafka.ssl.*)");
+        assertThat(run.text()).doesNotContain("\tat ").doesNotContain("Exception in thread");
+        assertThat(run.lines().stream().filter(l -> l.contains("could not be established"))).as(run.text())
+                .hasSizeBetween(1, 3);
+        assertThat(run.text()).contains("similar lines from this logger are suppressed for the next 60 s");
+        assertThat(run.lines().subList(0, run.lines().size() - 1))
+                .as("every log line starts with a date").allMatch(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:.*"));
+    }
+
     @Test
     void shouldLogJsonAndNoStartupNoiseInARealRun() throws Exception {
         String input = TestTopics.unique("jar-in");
@@ -85,6 +132,7 @@ class RunJarIT {
                 "run", "--set", "application-id=" + TestTopics.unique("jar-app"),
                 "--set", "topics.input=" + input, "--set", "topics.output=" + output,
                 "--set", "kafka.bootstrap.servers=" + bootstrap, "--set", "kafka.state.dir=" + work.resolve("state"),
+                "--set", "kafka.max.poll.record=100",
                 "--set", "registry.url=" + registryUrl, "--set", "model.dir=" + TestData.model("grenade-mlp"),
                 "--set", "model.layer=dense_761", "--set", "logging.progress-interval-ms=1000",
                 "--set", "ops.port=" + opsPort, "--set", "ops.bind-address=127.0.0.1")
@@ -132,7 +180,9 @@ class RunJarIT {
         }
         List<String> warnings = events.stream().filter(e -> e.get("level").asText().matches("WARN|ERROR"))
                 .map(e -> e.get("loggerName").asText() + ": " + e.get("formattedMessage").asText()).toList();
-        assertThat(warnings).as("no warning a user cannot act on").isEmpty();
+        assertThat(warnings).as("the only warning is the one the user can act on").containsExactly(
+                "io.embedstream.app.EmbedService: kafka.max.poll.record is not a Kafka client or Kafka Streams "
+                        + "property; did you mean 'kafka.max.poll.records'?");
         List<String> messages = events.stream().map(e -> e.get("formattedMessage").asText()).toList();
         assertThat(messages).anyMatch(m -> m.startsWith("Operations endpoint on http://127.0.0.1:" + opsPort))
                 .anyMatch(m -> m.startsWith("Model warmed up (zero batch [64, 12] in "))

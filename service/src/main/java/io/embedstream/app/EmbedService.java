@@ -88,6 +88,7 @@ public final class EmbedService implements AutoCloseable {
      * warms up the model, builds the topology and starts Kafka Streams.
      *
      * @throws ConfigException      when the configuration does not fit the model, the cluster or this host
+     * @throws StartupException     when the Kafka cluster cannot be reached
      * @throws io.embedstream.model.ModelException when the model cannot be loaded or fails its warm-up batch
      * @throws io.embedstream.serde.SchemaRegistryException when the registry is unreachable or refuses the schema
      */
@@ -103,6 +104,13 @@ public final class EmbedService implements AutoCloseable {
                 opened.add(ops);
             }
             LOG.info("Starting embedstream: {}", config);
+            KafkaPropertyCheck.unknown(config.kafka()).forEach(u -> {
+                if (u.nearest().isPresent()) {
+                    LOG.warn(u.message());
+                } else {
+                    LOG.info(u.message());
+                }
+            });
             TopicCheck.requireExisting(config.kafka(), List.of(
                     new TopicCheck.Topic("topics.input", config.topics().input()),
                     new TopicCheck.Topic("topics.output", config.topics().output()),

@@ -39,7 +39,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException || e instanceof ModelException || e instanceof SchemaRegistryException) {
+            if (e instanceof ConfigException || e instanceof ModelException || e instanceof SchemaRegistryException
+                    || e instanceof StartupException) {
                 if (LogSetup.isJson()) {
                     LoggerFactory.getLogger(Main.class).error("embedstream: {}", e.getMessage());
                 } else {

@@ -1,6 +1,7 @@
 package io.embedstream.app;
 
 import io.embedstream.config.ConfigException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,35 +13,85 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 
-/** Checks at start-up that the configured topics exist, so that a typo fails at once and clearly. */
+/**
+ * Checks at start-up that the configured topics exist, so that a typo fails at once and clearly, and that the
+ * cluster can be reached at all: it waits up to {@code kafka.default.api.timeout.ms} (30 s unless set) and then
+ * fails with the bootstrap servers and the time it waited.
+ */
 final class TopicCheck {
 
     record Topic(String key, String name) {}
 
-    private static final long TIMEOUT_SECONDS = 30;
+    static final long DEFAULT_TIMEOUT_MS = 30_000;
 
     private TopicCheck() {}
 
+    /**
+     * @throws StartupException when the cluster cannot be reached or answers with an error
+     * @throws ConfigException  when a topic does not exist
+     */
     static void requireExisting(Map<String, String> kafka, List<Topic> topics) {
         Properties props = new Properties();
         props.putAll(kafka);
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT_SECONDS * 1000));
+        long timeoutMs = timeoutMs(kafka);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeoutMs, 30_000)));
+        String servers = kafka.get("bootstrap.servers");
+        String waited = "within " + seconds(timeoutMs) + " (kafka.default.api.timeout.ms)";
         Set<String> existing;
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             existing = admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list topics on kafka.bootstrap.servers="
-                    + kafka.get("bootstrap.servers") + " within " + TIMEOUT_SECONDS + " s: " + e.getMessage(), e);
+                    .get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw unreachable(servers, waited, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(servers, waited, e.getCause());
+            }
+            throw new StartupException("Kafka at kafka.bootstrap.servers=" + servers + " could not list topics: "
+                    + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage()
+                    + " (check the security settings: kafka.security.protocol, kafka.sasl.*, kafka.ssl.*, and the "
+                    + "ACLs of this principal)", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing topics", e);
+            throw new StartupException("interrupted while listing the topics on " + servers, e);
+        } finally {
+            admin.close(Duration.ofSeconds(5));
         }
         for (Topic topic : topics) {
             if (!existing.contains(topic.name())) {
                 throw new ConfigException(topic.key() + ": topic '" + topic.name() + "' does not exist on "
-                        + kafka.get("bootstrap.servers") + "; create it first (embedstream does not create topics)");
+                        + servers + "; create it first (embedstream does not create topics)");
             }
         }
+    }
+
+    private static StartupException unreachable(String servers, String waited, Throwable cause) {
+        return new StartupException("cannot reach Kafka at kafka.bootstrap.servers=" + servers + ": no answer "
+                + waited + ". Check that the brokers run and that this host can reach them (DNS, firewall, "
+                + "advertised.listeners), and the security settings (kafka.security.protocol, kafka.sasl.*, "
+                + "kafka.ssl.*)", cause);
+    }
+
+    /** {@code kafka.default.api.timeout.ms} if set (and a positive number), else {@value #DEFAULT_TIMEOUT_MS}. */
+    static long timeoutMs(Map<String, String> kafka) {
+        String value = kafka.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        if (value == null) {
+            return DEFAULT_TIMEOUT_MS;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms > 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ConfigException.invalid("kafka.default.api.timeout.ms", value, "expected a whole number of ms > 0");
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 }
