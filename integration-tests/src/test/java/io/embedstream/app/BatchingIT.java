@@ -71,6 +71,7 @@ class BatchingIT {
         overrides.put("kafka.state.dir", work.resolve("state").toString());
         overrides.put("registry.url", registryServer.url());
         overrides.put("model.dir", modelDir.toString());
+        overrides.put("ops.port", "0");
         overrides.putAll(extra);
         return new ConfigLoader().load(null, Map.of(), overrides);
     }

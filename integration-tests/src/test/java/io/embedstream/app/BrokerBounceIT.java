@@ -57,6 +57,7 @@ class BrokerBounceIT {
             overrides.put("kafka.state.dir", work.resolve("state").toString());
             overrides.put("registry.url", registryServer.url());
             overrides.put("model.dir", TestData.model("grenade-mlp").toString());
+            overrides.put("ops.port", "0");
             AppConfig config = new ConfigLoader().load(null, Map.of(), overrides);
             SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryServer.url()));
             ConfluentAvroSerializer<FeatureRecord> serializer = new ConfluentAvroSerializer<>(registry, true);

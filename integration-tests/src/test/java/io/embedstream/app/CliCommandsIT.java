@@ -190,7 +190,7 @@ class CliCommandsIT {
         try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             Outcome o = cli("run", "--set", "topics.input=" + input, "--set", "topics.output=" + output,
                     "--set", "kafka.bootstrap.servers=" + SharedKafka.broker().bootstrapServers(),
-                    "--set", "registry.url=" + registry.url(),
+                    "--set", "registry.url=" + registry.url(), "--set", "ops.port=0",
                     "--set", "model.dir=" + TestData.model("mnist-cnn"), "--set", "model.layer=dense_7");
             assertThat(o.exit()).isEqualTo(Main.EXIT_FAILURE);
             assertThat(o.err()).contains("dense_7").contains("conv2d").contains("did you mean");

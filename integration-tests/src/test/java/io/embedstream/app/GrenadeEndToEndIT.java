@@ -74,6 +74,7 @@ class GrenadeEndToEndIT {
         overrides.put("kafka.state.dir", stateDir.toString());
         overrides.put("registry.url", apicurio.ccompatUrl());
         overrides.put("model.dir", modelDir.toString());
+        overrides.put("ops.port", "0");
         overrides.put("embedding.normalize", "none");
         overrides.put("batching.max-size", "32");
         overrides.put("batching.linger-ms", "20");

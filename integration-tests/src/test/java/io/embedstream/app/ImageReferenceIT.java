@@ -169,6 +169,7 @@ class ImageReferenceIT {
         overrides.put("kafka.state.dir", work.resolve("state").toString());
         overrides.put("registry.url", registryServer.url());
         overrides.put("model.dir", model.toString());
+        overrides.put("ops.port", "0");
         overrides.put("model.layer", layer);
         return overrides;
     }

@@ -2,6 +2,7 @@ package io.embedstream.app;
 
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigLoader;
+import io.embedstream.ops.LogSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig appConfig = new ConfigLoader().load(config, System.getenv(), overrides);
+        LogSetup.apply(appConfig.logging().format());
         // Registered before start-up, so that a SIGTERM while the model loads still ends in a clean stop: the
         // hook waits for start-up to finish (or fail), then drains and closes the service.
         CompletableFuture<EmbedService> started = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package io.embedstream.app;
 
+import io.embedstream.ops.Health;
 import io.embedstream.stream.BatchBuffers;
 import java.time.Duration;
 import java.util.Properties;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * that dies of an exception (an infrastructure fault: bad input never gets that far) shuts the
  * whole instance down with one clear log line, and {@link #awaitTermination()} reports failure so
  * that the process exits non-zero instead of hanging. {@link #close()} first drains the batch
- * buffers, so that a graceful stop leaves no record waiting. Thread-safe.
+ * buffers, so that a graceful stop leaves no record waiting. It reports every state change and a fatal
+ * error to the {@link Health} that readiness is read from, and logs the partitions this instance holds
+ * whenever they change. Thread-safe.
  */
 public final class StreamsRunner implements AutoCloseable {
 
@@ -29,19 +32,29 @@ public final class StreamsRunner implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final AssignmentLog assignments = new AssignmentLog();
 
-    public StreamsRunner(Topology topology, Properties properties, BatchBuffers buffers, Duration closeTimeout) {
+    /** @param health told every state change and the fatal error, if any */
+    public StreamsRunner(Topology topology, Properties properties, BatchBuffers buffers, Duration closeTimeout,
+            Health health) {
         this.streams = new KafkaStreams(topology, properties);
         this.buffers = buffers;
         this.closeTimeout = closeTimeout;
+        health.streamsState(streams.state());
         streams.setUncaughtExceptionHandler(e -> {
             fatal.compareAndSet(null, e);
+            health.fatal("a stream thread failed: " + rootMessage(e));
             LOG.error("FATAL: a stream thread failed and this instance is shutting down: {}", rootMessage(e), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams state {} -> {}", oldState, newState);
+            health.streamsState(newState);
+            if (newState == KafkaStreams.State.ERROR) {
+                health.fatal("Kafka Streams is in ERROR");
+            }
             if (newState == KafkaStreams.State.RUNNING) {
+                logAssignment();
                 running.countDown();
             }
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
@@ -53,6 +66,19 @@ public final class StreamsRunner implements AutoCloseable {
 
     public void start() {
         streams.start();
+    }
+
+    /** The Kafka Streams instance, for its metrics; the runner owns its lifecycle. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    private void logAssignment() {
+        try {
+            assignments.changed(AssignmentLog.Assignment.of(streams.metadataForLocalThreads())).ifPresent(LOG::info);
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot read the task assignment: {}", e.toString());
+        }
     }
 
     /** Waits until the instance is RUNNING; returns false on timeout or if it stopped instead. */
@@ -94,11 +120,20 @@ public final class StreamsRunner implements AutoCloseable {
         stopped.countDown();
     }
 
-    private static String rootMessage(Throwable e) {
+    /**
+     * What went wrong, in one line: the message of the outermost embedstream exception in the cause chain (ours
+     * name the key, the URL or the model), else of the root cause.
+     */
+    static String rootMessage(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable ours = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (ours == null && t.getClass().getName().startsWith("io.embedstream.")) {
+                ours = t;
+            }
+            root = t;
         }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        Throwable shown = ours != null ? ours : root;
+        return shown.getClass().getSimpleName() + ": " + shown.getMessage();
     }
 }

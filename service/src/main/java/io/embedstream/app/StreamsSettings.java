@@ -28,6 +28,10 @@ public final class StreamsSettings {
                 Long.toString(config.batching().checkInterval().toMillis()));
         // The service has no global state; this only opts in to Kafka 5.0's default and silences its warning.
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // Kafka Streams 4.4's partition assignor builds a second StreamsConfig from the main consumer's configs, which
+        // drop Streams keys, and that config warns again on every start; the main-consumer copy reaches it.
+        props.putIfAbsent(StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled",
+                props.getProperty("processing.exception.handler.global.enabled"));
         // Input records (images, feature vectors) and buffer changelog entries are kilobytes each: fetch and
         // produce in larger chunks than Kafka's defaults (1 MiB per partition fetch, 16 KiB batches), unless set.
         clientDefault(props, StreamsConfig.CONSUMER_PREFIX, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "8388608");

@@ -1,6 +1,7 @@
 package io.embedstream.app;
 
 import io.embedstream.config.ConfigException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,21 +19,23 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * Checks at start-up that the configured topics exist, so that a typo fails at once and clearly, and reads
- * the largest record each accepts ({@code max.message.bytes}, the broker default when the topic does not set it).
+ * Checks at start-up that the configured topics exist, so that a typo fails at once and clearly, reads the
+ * largest record each accepts ({@code max.message.bytes}), and checks that the
+ * cluster can be reached at all: it waits up to {@code kafka.default.api.timeout.ms} (30 s unless set) and then
+ * fails with the bootstrap servers and the time it waited.
  */
 final class TopicCheck {
 
     record Topic(String key, String name) {}
 
-    private static final long TIMEOUT_SECONDS = 30;
+    static final long DEFAULT_TIMEOUT_MS = 30_000;
 
     private TopicCheck() {}
 
     /**
-     * @return each topic's {@code max.message.bytes}
-     * @throws ConfigException       when a topic does not exist
-     * @throws IllegalStateException when the cluster cannot be reached within the timeout
+     * @return each topic's {@code max.message.bytes} (the broker's default when the topic does not set it)
+     * @throws StartupException when the cluster cannot be reached or answers with an error
+     * @throws ConfigException  when a topic does not exist
      */
     static Map<String, Integer> requireExisting(Map<String, String> kafka, List<Topic> topics) {
         Properties props = new Properties();
@@ -41,34 +44,81 @@ final class TopicCheck {
                 props.put(k, v);
             }
         });
-        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT_SECONDS * 1000));
-        try (Admin admin = Admin.create(props)) {
-            Set<String> existing = admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            for (Topic topic : topics) {
-                if (!existing.contains(topic.name())) {
-                    throw new ConfigException(topic.key() + ": topic '" + topic.name() + "' does not exist on "
-                            + kafka.get("bootstrap.servers") + "; create it first (embedstream does not create topics)");
-                }
+        long timeoutMs = timeoutMs(kafka);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeoutMs, 30_000)));
+        String servers = kafka.get("bootstrap.servers");
+        String waited = "within " + seconds(timeoutMs) + " (kafka.default.api.timeout.ms)";
+        Set<String> existing;
+        Map<ConfigResource, Config> configs;
+        Admin admin = Admin.create(props);
+        try {
+            existing = admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
+                    .get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+            requireAll(existing, topics, servers);
+            configs = admin.describeConfigs(topics.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).distinct().toList()).all()
+                    .get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw unreachable(servers, waited, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(servers, waited, e.getCause());
             }
-            List<ConfigResource> resources = topics.stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).distinct().toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Map<String, Integer> maxMessageBytes = new HashMap<>();
-            configs.forEach((resource, config) -> {
-                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (entry != null && entry.value() != null) {
-                    maxMessageBytes.put(resource.name(), Integer.parseInt(entry.value()));
-                }
-            });
-            return maxMessageBytes;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe the topics on kafka.bootstrap.servers="
-                    + kafka.get("bootstrap.servers") + " within " + TIMEOUT_SECONDS + " s: " + e.getMessage(), e);
+            throw new StartupException("Kafka at kafka.bootstrap.servers=" + servers + " could not list topics: "
+                    + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage()
+                    + " (check the security settings: kafka.security.protocol, kafka.sasl.*, kafka.ssl.*, and the "
+                    + "ACLs of this principal)", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while listing topics", e);
+            throw new StartupException("interrupted while listing the topics on " + servers, e);
+        } finally {
+            admin.close(Duration.ofSeconds(5));
         }
+        Map<String, Integer> maxMessageBytes = new HashMap<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (entry != null && entry.value() != null) {
+                maxMessageBytes.put(resource.name(), Integer.parseInt(entry.value()));
+            }
+        });
+        return maxMessageBytes;
+    }
+
+    private static void requireAll(Set<String> existing, List<Topic> topics, String servers) {
+        for (Topic topic : topics) {
+            if (!existing.contains(topic.name())) {
+                throw new ConfigException(topic.key() + ": topic '" + topic.name() + "' does not exist on "
+                        + servers + "; create it first (embedstream does not create topics)");
+            }
+        }
+    }
+
+    private static StartupException unreachable(String servers, String waited, Throwable cause) {
+        return new StartupException("cannot reach Kafka at kafka.bootstrap.servers=" + servers + ": no answer "
+                + waited + ". Check that the brokers run and that this host can reach them (DNS, firewall, "
+                + "advertised.listeners), and the security settings (kafka.security.protocol, kafka.sasl.*, "
+                + "kafka.ssl.*)", cause);
+    }
+
+    /** {@code kafka.default.api.timeout.ms} if set (and a positive number), else {@value #DEFAULT_TIMEOUT_MS}. */
+    static long timeoutMs(Map<String, String> kafka) {
+        String value = kafka.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        if (value == null) {
+            return DEFAULT_TIMEOUT_MS;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms > 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ConfigException.invalid("kafka.default.api.timeout.ms", value, "expected a whole number of ms > 0");
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 }

@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * @param image         fetching and preprocessing of image references (used when input.format is image-reference)
  * @param kafka         Kafka client properties passed through as they are (bootstrap.servers, security.protocol,
  *                      sasl.*, ssl.*, ...), to the streams, producer, consumer and admin clients
+ * @param ops           the operations HTTP endpoint (metrics, health); defaults when absent
+ * @param logging       log format and progress summary; defaults when absent
  */
 public record AppConfig(
         String applicationId,
@@ -22,7 +24,9 @@ public record AppConfig(
         ModelConfig model,
         EmbeddingConfig embedding,
         BatchingConfig batching,
-        ProcessingConfig processing) {
+        ProcessingConfig processing,
+        OpsConfig ops,
+        LoggingConfig logging) {
 
     public AppConfig {
         applicationId = Checks.requireText("application-id", applicationId);
@@ -39,6 +43,8 @@ public record AppConfig(
         Checks.required("embedding", embedding);
         Checks.required("batching", batching);
         Checks.required("processing", processing);
+        ops = ops == null ? OpsConfig.defaults() : ops;
+        logging = logging == null ? LoggingConfig.defaults() : logging;
     }
 
     /** Hides Kafka properties that carry secrets (passwords, JAAS configs). */
@@ -49,7 +55,7 @@ public record AppConfig(
         return "AppConfig[applicationId=" + applicationId + ", topics=" + topics + ", input=" + input
                 + (input.format() == InputFormat.IMAGE_REFERENCE ? ", image=" + image : "") + ", kafka=" + shown
                 + ", registry=" + registry + ", model=" + model + ", embedding=" + embedding
-                + ", batching=" + batching + ", processing=" + processing + "]";
+                + ", batching=" + batching + ", processing=" + processing + ", ops=" + ops + ", logging=" + logging + "]";
     }
 
     static boolean isSecret(String key) {

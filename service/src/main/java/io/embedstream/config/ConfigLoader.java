@@ -42,13 +42,25 @@ import java.util.stream.Collectors;
  *
  * Lists (such as {@code model.tags}) are given as comma-separated values in the environment and on
  * the command line. A key that is not known fails with a message that suggests the nearest known key.
- * Stateless and thread-safe.
+ *
+ * <p><b>Relative paths.</b> A relative path in the YAML file ({@link #PATH_KEYS}, and the Kafka properties that
+ * name files, {@link #KAFKA_PATH_PROPERTIES}) is resolved against the folder of that file, so that a file works
+ * from any working directory, as a config file mounted next to its model does in a container. Paths from the
+ * environment and the command line are taken as they are (relative to the working directory).
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "EMBEDSTREAM_";
     private static final String DEFAULTS = "/embedstream-defaults.yaml";
     private static final String KAFKA = "kafka";
+
+    /** Keys whose values are file-system paths (a path or a list of paths). */
+    public static final List<String> PATH_KEYS = List.of("model.dir", "image.roots");
+    /** Kafka properties that name files, with or without a client prefix such as {@code consumer.}. */
+    public static final List<String> KAFKA_PATH_PROPERTIES = List.of(
+            "state.dir", "ssl.truststore.location", "ssl.keystore.location");
 
     private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
@@ -157,7 +169,55 @@ public final class ConfigLoader {
             throw new ConfigException("--config: '" + file + "' must hold a YAML mapping at the top level, found "
                     + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
-        return (ObjectNode) node;
+        ObjectNode tree = (ObjectNode) node;
+        resolvePaths(tree, file.toAbsolutePath().normalize().getParent());
+        return tree;
+    }
+
+    /** Makes the relative paths of a file's tree absolute, against {@code base} (the file's folder). */
+    private static void resolvePaths(ObjectNode tree, Path base) {
+        for (String key : PATH_KEYS) {
+            String[] parts = key.split("\\.");
+            JsonNode parent = tree;
+            for (int i = 0; i < parts.length - 1 && parent != null; i++) {
+                parent = parent.get(parts[i]);
+            }
+            String leaf = parts[parts.length - 1];
+            if (parent instanceof ObjectNode object && object.hasNonNull(leaf)) {
+                JsonNode value = object.get(leaf);
+                if (value.isTextual()) {
+                    object.put(leaf, resolve(base, value.asText()));
+                } else if (value instanceof ArrayNode array) {
+                    for (int i = 0; i < array.size(); i++) {
+                        if (array.get(i).isTextual()) {
+                            array.set(i, JsonNodeFactory.instance.textNode(resolve(base, array.get(i).asText())));
+                        }
+                    }
+                }
+            }
+        }
+        if (tree.get(KAFKA) instanceof ObjectNode kafka) {
+            List<String> names = new ArrayList<>();
+            kafka.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                boolean isPath = KAFKA_PATH_PROPERTIES.stream().anyMatch(p -> name.equals(p) || name.endsWith("." + p));
+                if (isPath && kafka.get(name).isTextual()) {
+                    kafka.put(name, resolve(base, kafka.get(name).asText()));
+                }
+            }
+        }
+    }
+
+    private static String resolve(Path base, String value) {
+        if (value.isBlank()) {
+            return value;
+        }
+        try {
+            Path path = Path.of(value.trim());
+            return path.isAbsolute() ? value : base.resolve(path).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return value; // not a path; the key's own validation reports it
+        }
     }
 
     /** Rejects keys of {@code given} that {@code known} does not have (everything under kafka: is allowed). */
@@ -261,7 +321,15 @@ public final class ConfigLoader {
         if (Map.class.isAssignableFrom(type)) {
             return "a mapping";
         }
+        if (type.isEnum()) {
+            return "one of " + enumChoices(type);
+        }
         return "a " + type.getSimpleName();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static String enumChoices(Class<?> type) {
+        return Choices.allowed((Class) type);
     }
 
     private static String suggestion(String key, java.util.Collection<String> known) {

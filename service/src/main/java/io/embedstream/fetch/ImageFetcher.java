@@ -59,11 +59,12 @@ public final class ImageFetcher implements AutoCloseable {
     private final ImageHttpClient http;
     private final ThreadPoolExecutor workers;
     private final Set<CompletableFuture<FetchResult>> pending = ConcurrentHashMap.newKeySet();
+    private final FetchListener listener;
     private volatile boolean closed;
 
     /** A fetcher with the JVM's DNS resolver and default TLS trust store. */
     public ImageFetcher(ImageConfig config) {
-        this(config, UrlPolicy.Remedy.CONFIG_KEYS);
+        this(config, HostResolver.system(), defaultTls(), UrlPolicy.Remedy.CONFIG_KEYS, FetchListener.NONE);
     }
 
     /**
@@ -71,7 +72,12 @@ public final class ImageFetcher implements AutoCloseable {
      * terms of their front end (a command names its own flag).
      */
     public ImageFetcher(ImageConfig config, UrlPolicy.Remedy remedy) {
-        this(config, HostResolver.system(), defaultTls(), remedy);
+        this(config, HostResolver.system(), defaultTls(), remedy, FetchListener.NONE);
+    }
+
+    /** As {@link #ImageFetcher(ImageConfig)}, telling {@code listener} every fetch's outcome and time (metrics). */
+    public ImageFetcher(ImageConfig config, FetchListener listener) {
+        this(config, HostResolver.system(), defaultTls(), UrlPolicy.Remedy.CONFIG_KEYS, listener);
     }
 
     /**
@@ -81,11 +87,18 @@ public final class ImageFetcher implements AutoCloseable {
      * @throws ConfigException if an {@code image.roots} entry is not an existing directory
      */
     public ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls) {
-        this(config, resolver, tls, UrlPolicy.Remedy.CONFIG_KEYS);
+        this(config, resolver, tls, UrlPolicy.Remedy.CONFIG_KEYS, FetchListener.NONE);
     }
 
-    private ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls, UrlPolicy.Remedy remedy) {
+    /** As {@link #ImageFetcher(ImageConfig, HostResolver, SSLContext)}, telling {@code listener} every outcome. */
+    public ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls, FetchListener listener) {
+        this(config, resolver, tls, UrlPolicy.Remedy.CONFIG_KEYS, listener);
+    }
+
+    private ImageFetcher(ImageConfig config, HostResolver resolver, SSLContext tls, UrlPolicy.Remedy remedy,
+            FetchListener listener) {
         this.config = Objects.requireNonNull(config, "config");
+        this.listener = Objects.requireNonNull(listener, "listener");
         UrlPolicy policy = new UrlPolicy(config, resolver, remedy);
         this.files = new RootedFileReader(config.roots(), config.maxBytes());
         this.http = new ImageHttpClient(policy, tls, config);
@@ -191,6 +204,12 @@ public final class ImageFetcher implements AutoCloseable {
         }
         pending.add(future);
         future.whenComplete((v, e) -> pending.remove(future));
+        long started = System.nanoTime();
+        future.whenComplete((result, error) -> {
+            if (result != null) {
+                listener.fetched(result, System.nanoTime() - started);
+            }
+        });
         if (closed) { // close() may have run between the check in submitAll and pending.add
             future.completeExceptionally(new IllegalStateException("the image fetcher was closed"));
         }

@@ -208,7 +208,17 @@ final class RegistryHttp {
         return "";
     }
 
-    private static String describe(IOException e) {
+    private String describe(IOException e) {
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "no connection within " + timeout.toMillis() + " ms (registry.timeout-ms)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms (registry.timeout-ms): the registry took the "
+                    + "connection but did not respond";
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() == null) {
+            return "connection refused (is a registry listening at this address?)";
+        }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

@@ -211,6 +211,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
                 OutputWriter.Output out = p.outcome.output();
                 context.forward(new Record<>(out.key(), out.value(), p.source.timestamp(), p.source.headers()),
                         OUTPUT_SINK);
+                pipeline.metrics().forwarded(p.source.timestamp());
                 enriched++;
             } else {
                 deadLetter(p.source, p.outcome.failure());

@@ -101,8 +101,10 @@ final class InferenceWorker<T> implements AutoCloseable {
         long start = System.nanoTime();
         Embeddings embeddings = embedder.embed(s, rows, ready);
         long inferenceNanos = System.nanoTime() - start;
-        metrics.batch(ready, inferenceNanos, Math.max(0, submittedAtMs - batch.openedAtMs()));
-        metrics.batchPartitions(batch.partitions());
+        if (ready > 0) { // only batches that ran through the model
+            metrics.batch(ready, inferenceNanos, Math.max(0, submittedAtMs - batch.openedAtMs()));
+            metrics.batchPartitions(batch.partitions());
+        }
         List<Batch.Outcome> outcomes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int row = embeddingRow[i];

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,5 +206,124 @@ class ConfigLoaderTest {
         assertThat(config.topics().input()).isNotBlank();
         assertThat(config.model().layer()).isNotBlank();
         assertThat(List.of(config.embedding().pooling())).isNotEmpty();
+        assertThat(config.model().dir()).as("resolved against config/, from any working directory")
+                .isEqualTo(TestData.model("grenade-mlp").toAbsolutePath().normalize());
+        assertThat(config.model().dir().resolve("saved_model.pb")).exists();
+        AppConfig images = loader.load(TestData.checkoutFile("config/images.yaml"), Map.of(), Map.of());
+        assertThat(images.model().dir().resolve("saved_model.pb")).exists();
+    }
+
+    @Test
+    void shouldDefaultTheOpsEndpointAndLogging() throws IOException {
+        AppConfig config = loader.load(yaml(MINIMAL), Map.of(), Map.of());
+        assertThat(config.ops()).isEqualTo(new OpsConfig(true, 8080, "0.0.0.0"));
+        assertThat(config.logging()).isEqualTo(new LoggingConfig(LogFormat.TEXT, 30_000));
+
+        AppConfig set = loader.load(yaml(MINIMAL + """
+                ops:
+                  port: 9400
+                  bind-address: 127.0.0.1
+                logging:
+                  progress-interval-ms: 0
+                """), Map.of("EMBEDSTREAM_LOGGING_FORMAT", "json"), Map.of("ops.enabled", "false"));
+        assertThat(set.ops()).isEqualTo(new OpsConfig(false, 9400, "127.0.0.1"));
+        assertThat(set.logging()).isEqualTo(new LoggingConfig(LogFormat.JSON, 0));
+        assertThat(set.toString()).contains("ops=OpsConfig[enabled=false, port=9400", "format=json");
+    }
+
+    @Test
+    void shouldRejectBadOpsPortAndProgressInterval() throws IOException {
+        assertThatThrownBy(() -> loader.load(yaml(MINIMAL), Map.of(), Map.of("ops.port", "70000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("ops.port: '70000' is not valid; expected a TCP port 1-65535, or 0 for any free port");
+        assertThatThrownBy(() -> loader.load(yaml(MINIMAL), Map.of(), Map.of("logging.progress-interval-ms", "-1")))
+                .hasMessage("logging.progress-interval-ms: '-1' is not valid; must be >= 0");
+        assertThatThrownBy(() -> loader.load(yaml(MINIMAL), Map.of(), Map.of("ops.bind-address", " ")))
+                .hasMessage("ops.bind-address is required but was not set");
+    }
+
+    /**
+     * Every enum-typed key of {@link AppConfig}, found by walking its records, rejects a wrong value with the key and
+     * every allowed value, and accepts each allowed value in another letter case.
+     */
+    @Test
+    void shouldNameTheKeyAndAllowedValuesForEveryEnumKey() throws IOException {
+        Map<String, Class<?>> enumKeys = new TreeMap<>();
+        collectEnumKeys(AppConfig.class, "", enumKeys);
+        assertThat(enumKeys).containsKeys("input.format", "image.resize", "image.scaling", "model.sessions",
+                "model.device", "embedding.pooling", "embedding.normalize", "processing.guarantee", "logging.format");
+        for (Map.Entry<String, Class<?>> e : enumKeys.entrySet()) {
+            String key = e.getKey();
+            List<String> allowed = java.util.Arrays.stream(e.getValue().getEnumConstants()).map(Object::toString).toList();
+            assertThatThrownBy(() -> loader.load(yaml(MINIMAL), Map.of(), Map.of(key, "bogus-value")))
+                    .as(key).isInstanceOf(ConfigException.class)
+                    .hasMessage(key + ": 'bogus-value' is not valid; allowed: " + String.join(" | ", allowed));
+            Path file = yaml(MINIMAL + nested(key, "[a, b]"));
+            assertThatThrownBy(() -> loader.load(file, Map.of(), Map.of()))
+                    .as(key + " given a list").isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(key + ": ").hasMessageContaining(String.join(" | ", allowed));
+            for (String value : allowed) {
+                loader.load(yaml(MINIMAL), Map.of(), Map.of(key, value.toUpperCase(java.util.Locale.ROOT)));
+            }
+        }
+    }
+
+    /** {@code a.b} and a value as nested YAML; a key may appear in MINIMAL already, so the value wins by merging. */
+    private static String nested(String key, String value) {
+        String[] parts = key.split("\\.");
+        StringBuilder yaml = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            yaml.append("  ".repeat(i)).append(parts[i]).append(':');
+            yaml.append(i == parts.length - 1 ? " " + value + "\n" : "\n");
+        }
+        return yaml.toString();
+    }
+
+    private static void collectEnumKeys(Class<?> record, String prefix, Map<String, Class<?>> out) {
+        for (RecordComponent c : record.getRecordComponents()) {
+            String key = prefix + kebab(c.getName());
+            if (c.getType().isEnum()) {
+                out.put(key, c.getType());
+            } else if (c.getType().isRecord()) {
+                collectEnumKeys(c.getType(), key + ".", out);
+            }
+        }
+    }
+
+    private static String kebab(String camel) {
+        Matcher m = Pattern.compile("([a-z0-9])([A-Z])").matcher(camel);
+        return m.replaceAll("$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Test
+    void shouldResolveRelativePathsInTheFileAgainstItsFolder() throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("etc"));
+        Path file = sub.resolve("app.yaml");
+        Files.writeString(file, """
+                topics: {input: features, output: embeddings}
+                kafka:
+                  bootstrap.servers: localhost:9092
+                  state.dir: state
+                  ssl.truststore.location: certs/truststore.jks
+                  producer.ssl.keystore.location: /abs/keystore.jks
+                  sasl.mechanism: PLAIN
+                registry: {url: http://localhost:8081}
+                model: {dir: ../models/grenade}
+                image:
+                  roots: [images, /srv/abs]
+                """);
+
+        AppConfig config = loader.load(file, Map.of(), Map.of());
+
+        assertThat(config.model().dir()).isEqualTo(dir.resolve("models/grenade").toAbsolutePath().normalize());
+        assertThat(config.image().roots()).containsExactly(sub.resolve("images").toAbsolutePath().normalize(),
+                Path.of("/srv/abs"));
+        assertThat(config.kafka()).containsEntry("state.dir", sub.resolve("state").toAbsolutePath().toString())
+                .containsEntry("ssl.truststore.location", sub.resolve("certs/truststore.jks").toAbsolutePath().toString())
+                .containsEntry("producer.ssl.keystore.location", "/abs/keystore.jks")
+                .containsEntry("sasl.mechanism", "PLAIN");
+        // From the command line, a relative path stays relative to the working directory.
+        AppConfig cli = loader.load(file, Map.of(), Map.of("model.dir", "relative/model"));
+        assertThat(cli.model().dir()).isEqualTo(Path.of("relative/model"));
     }
 }

@@ -32,6 +32,8 @@ public final class ServiceProcess {
         command.add("run");
         command.add("--config");
         command.add(config.toString());
+        command.add("--set");
+        command.add("ops.port=0"); // any free port (a fixed one may be taken); extraArgs may set it again
         command.addAll(List.of(extraArgs));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -61,6 +61,7 @@ final class BenchRuns {
         overrides.put("kafka.state.dir", stateDir.toString());
         overrides.put("registry.url", registryUrl);
         overrides.put("model.dir", model.toString());
+        overrides.put("ops.port", "0"); // any free port: a fixed one may be taken
         if (layer != null) {
             overrides.put("model.layer", layer);
         }

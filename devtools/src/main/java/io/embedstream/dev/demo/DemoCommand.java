@@ -12,6 +12,7 @@ import io.embedstream.config.ConfigLoader;
 import io.embedstream.dev.kafka.EmbeddedKafkaBroker;
 import io.embedstream.dev.registry.EmbeddedSchemaRegistry;
 import io.embedstream.dev.demo.DemoModel;
+import io.embedstream.dev.ops.MetricsScrape;
 import io.embedstream.serde.ConfluentAvroDeserializer;
 import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
@@ -83,6 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
             overrides.put("kafka.state.dir", Files.createTempDirectory("embedstream-demo-state").toString());
             overrides.put("registry.url", registryServer.url());
             overrides.put("model.dir", modelDir.toString());
+            overrides.put("ops.port", "0"); // a free port, printed below
+            overrides.put("ops.bind-address", "127.0.0.1");
             AppConfig config = new ConfigLoader().loadResource(DEMO_CONFIG, Map.of(), overrides);
             broker.createTopics(2, config.topics().input(), config.topics().output(), config.topics().deadLetter());
             out.printf("embedstream demo%n  broker      %s (KRaft, in this JVM)%n  registry    %s (in this JVM)%n",
@@ -101,8 +104,14 @@ public final class DemoCommand implements Callable<Integer> {
             long serviceStart = System.nanoTime();
             Map<String, float[]> embeddings = new LinkedHashMap<>();
             Map<String, Integer> deadReasons = new TreeMap<>();
+            String metricsLine;
             try (EmbedService service = EmbedService.start(config)) {
+                java.net.URI ops = service.opsUri().orElseThrow();
+                out.printf("  ops         %s (Prometheus) and %s, while the service runs%n",
+                        ops.resolve("/metrics"), ops.resolve("/health/ready"));
+                out.flush();
                 consume(config, registry, samples.size(), bad, embeddings, deadReasons);
+                metricsLine = metricsSummary(service);
             }
             double serviceSeconds = (System.nanoTime() - serviceStart) / 1e9;
 
@@ -120,10 +129,30 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("    %s  class %s  cosine %.4f%n", n.id(), n.label(), n.cosine());
             }
             out.printf("  1-NN class agreement %.3f over %d records%n", summary.agreement(), summary.count());
+            out.printf("  metrics     %s%n", metricsLine);
             out.printf("  wall time   %.1f s%n", (System.nanoTime() - start) / 1e9);
             out.flush();
             boolean complete = summary.count() == samples.size() && deadReasons.values().stream().mapToInt(i -> i).sum() == bad;
             return complete ? 0 : Main.EXIT_FAILURE;
+        }
+    }
+
+    /** What the service's own /metrics said at the end, with its URL (which lived as long as the service). */
+    private static String metricsSummary(EmbedService service) {
+        java.net.URI url = service.opsUri().orElseThrow().resolve("/metrics");
+        try {
+            MetricsScrape scrape = MetricsScrape.fetch(url);
+            double batches = scrape.sum("embedstream_batch_size_count");
+            return String.format(java.util.Locale.ROOT,
+                    "%s: received %.0f, enriched %.0f, dead-lettered %.0f, %.0f batches (mean %.1f records)", url,
+                    scrape.sum("embedstream_records_received_total"), scrape.sum("embedstream_records_enriched_total"),
+                    scrape.sum("embedstream_records_dead_lettered_total"), batches,
+                    batches == 0 ? 0 : scrape.sum("embedstream_batch_size_sum") / batches);
+        } catch (java.io.IOException e) {
+            return url + " (scrape failed: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return url.toString();
         }
     }
 

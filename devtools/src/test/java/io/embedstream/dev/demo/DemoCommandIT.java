@@ -30,7 +30,10 @@ class DemoCommandIT {
                 .contains("enriched    200 records -> demo-embeddings")
                 .contains("dead-letter 3 records -> demo-images.dlq {NON_FINITE=1, UNDECODABLE=1, WRONG_DIMENSION=1}")
                 .contains("embeddings  dimension 128, L2 norm min 1.000000 max 1.000000")
-                .contains("nearest neighbours of sample-0000 (class 0):");
+                .contains("nearest neighbours of sample-0000 (class 0):")
+                .containsPattern("ops         http://127\\.0\\.0\\.1:\\d+/metrics \\(Prometheus\\)")
+                .containsPattern("metrics     http://127\\.0\\.0\\.1:\\d+/metrics: received 203, enriched 200, "
+                        + "dead-lettered 3, \\d+ batches");
         Matcher agreement = Pattern.compile("1-NN class agreement (\\d\\.\\d+)").matcher(text);
         assertThat(agreement.find()).isTrue();
         assertThat(Double.parseDouble(agreement.group(1))).as("look-alike samples are neighbours").isGreaterThan(0.9);
