@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 /** The service's own meters (Kafka's client metrics are separate). Thread-safe. */
 public final class StreamMetrics {
 
+    /** The bucket bounds of {@code embedstream.batch.size}: each bucket counts the batches of at most that size. */
+    private static final double[] BATCH_SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+
     private final MeterRegistry registry;
     private final Counter received;
     private final Counter enriched;
@@ -22,8 +25,10 @@ public final class StreamMetrics {
         this.received = Counter.builder("embedstream.records.received").description("input records").register(registry);
         this.enriched = Counter.builder("embedstream.records.enriched").description("records written to the output topic")
                 .register(registry);
+        // Fixed buckets (powers of two up to the largest useful max-size), so that the distribution of batch sizes
+        // can be read as counts per bucket, e.g. by `bench e2e`.
         this.batchSize = DistributionSummary.builder("embedstream.batch.size").description("records per session.run")
-                .register(registry);
+                .serviceLevelObjectives(BATCH_SIZE_BUCKETS).register(registry);
         this.inference = Timer.builder("embedstream.inference").description("time of one batch's session.run")
                 .register(registry);
         this.bufferWait = Timer.builder("embedstream.buffer.wait")
