@@ -25,7 +25,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class Workload {
 
+    /** About how much heap the pool of distinct rows may take, as boxed floats (about 20 bytes each in a list). */
     private static final long POOL_BYTES = 64L << 20;
+    private static final int BYTES_PER_BOXED_FLOAT = 20;
 
     private final ConfluentAvroSerializer<FeatureRecord> serializer;
     private final List<List<Float>> rows;
@@ -34,7 +36,7 @@ final class Workload {
     Workload(String bootstrap, String registryUrl, int rowLength) {
         this.bootstrap = bootstrap;
         this.serializer = new ConfluentAvroSerializer<>(new SchemaRegistryClient(RegistryConfig.of(registryUrl)), true);
-        int distinct = (int) Math.max(4, Math.min(256, POOL_BYTES / (4L * rowLength)));
+        int distinct = (int) Math.max(4, Math.min(256, POOL_BYTES / ((long) BYTES_PER_BOXED_FLOAT * rowLength)));
         float[] values = BenchRuns.randomBatch(new long[] {distinct, rowLength}, new Random(7)).data();
         this.rows = new ArrayList<>(distinct);
         for (int r = 0; r < distinct; r++) {
