@@ -1,14 +1,14 @@
 package io.embedstream.dev.bench;
 
-import io.embedstream.dev.bench.LayerBench;
-import io.embedstream.dev.bench.ImageBench;
-import io.embedstream.dev.bench.StreamBench;
+import io.embedstream.dev.bench.e2e.EndToEndBench;
+import io.embedstream.dev.bench.e2e.WorkerCommand;
 import picocli.CommandLine.Command;
 
 /** {@code embedstream bench}: benchmarks that report ratios against baselines measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks with same-run baselines; prints medians and ratios.",
-        subcommands = {LayerBench.class, StreamBench.class, ImageBench.class})
+        subcommands = {LayerBench.class, StreamBench.class, ImageBench.class, EndToEndBench.class,
+                WorkerCommand.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

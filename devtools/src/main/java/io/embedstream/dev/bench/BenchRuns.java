@@ -20,8 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** What the benchmarks share: the model measured alone, and one timed run of the service. */
-final class BenchRuns {
+/** What the benchmarks share: the model measured alone, random inputs, one timed run of the service. */
+public final class BenchRuns {
     private BenchRuns() {}
 
     /** Records per second of session.run alone at this batch size, on random inputs, over about {@code records} rows. */
@@ -38,7 +38,8 @@ final class BenchRuns {
         return runs * (double) batch / ((System.nanoTime() - start) / 1e9);
     }
 
-    static FloatBatch randomBatch(long[] shape, Random random) {
+    /** A batch of uniform random values in [0, 1) of the given shape. */
+    public static FloatBatch randomBatch(long[] shape, Random random) {
         long size = 1;
         for (long d : shape) {
             size *= d;
@@ -114,8 +115,13 @@ final class BenchRuns {
     }
 
     static Properties producerProps(EmbeddedKafkaBroker broker) {
+        return producerProps(broker.bootstrapServers());
+    }
+
+    /** A byte-array producer for input records: 10 ms linger, one request in flight per connection. */
+    public static Properties producerProps(String bootstrapServers) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "10");

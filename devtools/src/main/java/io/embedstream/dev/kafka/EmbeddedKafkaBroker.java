@@ -8,17 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,66 +241,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             topics.add(new NewTopic(name, partitions, (short) 1));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
-            for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
-                awaitTopic(result.getKey(), result.getValue());
-            }
-            awaitLeaders(admin, List.of(names));
-        }
-    }
-
-    /**
-     * Waits until every partition of the topics has a leader in the broker's metadata. Creation returns
-     * when the controller has committed the topic, a little before the broker serves it; an idempotent
-     * producer whose first batch meets NOT_LEADER_OR_FOLLOWER while its second is accepted is then stuck
-     * on OUT_OF_ORDER_SEQUENCE_NUMBER for good.
-     */
-    private void awaitLeaders(Admin admin, List<String> names) {
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .values().stream().flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                log.debug("Topics {} not described yet: {}", names, e.getCause().toString());
-            } catch (TimeoutException e) {
-                throw new EmbeddedKafkaException("Topics " + names + " got no leader within " + ADMIN_TIMEOUT, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EmbeddedKafkaException("Interrupted while waiting for leaders of " + names, e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new EmbeddedKafkaException("Topics " + names + " got no leader within " + ADMIN_TIMEOUT);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EmbeddedKafkaException("Interrupted while waiting for leaders of " + names, e);
-            }
-        }
-    }
-
-    private void awaitTopic(String name, KafkaFuture<Void> creation) {
-        try {
-            creation.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                log.debug("Topic {} already exists", name);
-                return;
-            }
-            throw new EmbeddedKafkaException("Could not create topic " + name + " on " + bootstrapServers()
-                    + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new EmbeddedKafkaException("Creating topic " + name + " on " + bootstrapServers()
-                    + " took longer than " + ADMIN_TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedKafkaException("Interrupted while creating topic " + name, e);
+            Topics.create(admin, topics, ADMIN_TIMEOUT);
         }
     }
 
