@@ -6,7 +6,12 @@ import io.embedstream.avro.ImageReference;
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.Guarantee;
+import io.embedstream.stream.EmbeddingSpace;
+import io.embedstream.stream.EmbeddingSpaceHeaders;
 import io.embedstream.stream.EnrichedRecordWriter;
+import io.embedstream.stream.generic.GenericFormat;
+import io.embedstream.model.ModelFingerprint;
+import org.apache.avro.generic.GenericRecord;
 import io.embedstream.stream.KafkaSourceReader;
 import io.embedstream.stream.OutputWriter;
 import io.embedstream.stream.RecordLimits;
@@ -82,7 +87,10 @@ public final class EmbedService implements AutoCloseable {
     /**
      * Loads the model, checks topics and registry, builds the topology and starts Kafka Streams.
      *
-     * @throws ConfigException      when the configuration does not fit the model or the cluster
+     * @throws ConfigException      when the configuration does not fit the model, the cluster or (avro input) the
+     *                              input subject's latest schema, or when the output topic was written in another
+     *                              embedding space and {@code output.allow-space-change} is off
+     *                              ({@link EmbeddingSpaceGuard})
      * @throws io.embedstream.model.ModelException when the model cannot be loaded
      * @throws io.embedstream.serde.SchemaRegistryException when the registry is unreachable or refuses the schema
      */
@@ -95,11 +103,18 @@ public final class EmbedService implements AutoCloseable {
         Properties properties = StreamsSettings.of(config);
         RecordLimits limits = limits(config, properties, maxMessageBytes);
 
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-        ConfluentAvroSerializer<EnrichedRecord> serializer = new ConfluentAvroSerializer<>(registry,
-                SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()), config.registry().autoRegister());
-        int schemaId = serializer.schemaId(config.topics().output(), EnrichedRecord.getClassSchema());
-        LOG.info("Output schema {} has id {} in {}", EnrichedRecord.getClassSchema().getFullName(), schemaId, registry);
+        SchemaRegistryClient registry = config.registry().url() == null ? null
+                : new SchemaRegistryClient(config.registry());
+        ConfluentAvroSerializer<EnrichedRecord> serializer = null;
+        if (!config.input().format().isGeneric()) {
+            // The fixed output schema is known before the model loads: fail fast if the registry refuses it.
+            serializer = new ConfluentAvroSerializer<>(registry,
+                    SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()),
+                    config.registry().autoRegister());
+            int schemaId = serializer.schemaId(config.topics().output(), EnrichedRecord.getClassSchema());
+            LOG.info("Output schema {} has id {} in {}", EnrichedRecord.getClassSchema().getFullName(), schemaId,
+                    registry);
+        }
 
         EmbeddingModel model = ModelLoader.load(config.model(), config.processing().streamThreads());
         List<AutoCloseable> resources = new ArrayList<>();
@@ -107,27 +122,31 @@ public final class EmbedService implements AutoCloseable {
             ModelDescription description = model.description();
             Postprocessor postprocessor = new Postprocessor(config.embedding().pooling(), config.embedding().normalize());
             long dimension = postprocessor.dimension(description.output().name(), description.output().shape());
-            InputHandler<?> input = inputHandler(config, registry, description, resources);
-            LOG.info("Model {} v{}: input {} -> layer {} -> {} pooling, {} normalisation -> {}-d embeddings on {}",
-                    description.name(), description.version(), description.input(), description.output(),
-                    config.embedding().pooling(), config.embedding().normalize(),
-                    dimension < 0 ? "?" : dimension, description.device());
+            OutputMetadata metadata = new OutputMetadata(description.name(), description.version(),
+                    config.model().layer() == null ? description.output().name() : config.model().layer(),
+                    config.embedding().pooling().toString(), config.embedding().normalize().toString());
+            EmbeddingSpace space = EmbeddingSpace.of(ModelFingerprint.of(config.model().dir()),
+                    description.output().op(), metadata, (int) dimension);
+            EmbeddingSpaceGuard.check(config.kafka(), config.topics().output(), space,
+                    config.output().allowSpaceChange());
+            Enricher enricher = new Enricher(metadata, Clock.systemUTC());
+            Format<?> format = format(config, registry, serializer, enricher, description, space, resources);
+            LOG.info("Model {} v{}: input {} -> layer {} -> {} pooling, {} normalisation -> {}-d embeddings on {};"
+                    + " embedding space {}", description.name(), description.version(), description.input(),
+                    description.output(), config.embedding().pooling(), config.embedding().normalize(),
+                    dimension < 0 ? "?" : dimension, description.device(), space.id());
             LOG.info("Record limits: input values up to {} bytes, output records up to {}, dead letters up to {} "
                     + "(larger dead letters carry headers only)", limits.maxInputBytes(), limits.maxOutputBytes(),
                     limits.maxDeadLetterBytes());
 
             StreamMetrics metrics = new StreamMetrics(meters);
             BatchBuffers buffers = new BatchBuffers();
-            OutputMetadata metadata = new OutputMetadata(description.name(), description.version(),
-                    config.model().layer() == null ? description.output().name() : config.model().layer(),
-                    config.embedding().pooling().toString(), config.embedding().normalize().toString());
-            Enricher enricher = new Enricher(metadata, Clock.systemUTC());
             SourceReader sources = new KafkaSourceReader(config.kafka(),
                     config.processing().guarantee() == Guarantee.EXACTLY_ONCE_V2 ? "read_committed" : "read_uncommitted",
                     SOURCE_READ_TIMEOUT);
             resources.add(sources);
-            EmbeddingPipeline<?> pipeline = pipeline(input, enricher, serializer, config, model, postprocessor,
-                    sources, buffers, metrics, limits);
+            EmbeddingPipeline<?> pipeline = pipeline(format, space, config, model, postprocessor, sources, buffers,
+                    metrics, limits);
             resources.add(0, pipeline.batchers()); // closed first: stops the workers before the sessions' model
             Topology topology = EmbeddingTopology.build(config.topics(), config.batching(), pipeline);
             LOG.debug("Topology:\n{}", topology.describe());
@@ -141,13 +160,15 @@ public final class EmbedService implements AutoCloseable {
         }
     }
 
-    private static <T> EmbeddingPipeline<T> pipeline(InputHandler<T> input, Enricher enricher,
-            ConfluentAvroSerializer<EnrichedRecord> serializer, AppConfig config, EmbeddingModel model,
-            Postprocessor postprocessor, SourceReader sources, BatchBuffers buffers, StreamMetrics metrics,
-            RecordLimits limits) {
-        OutputWriter<T> output = new EnrichedRecordWriter<>(enricher, serializer, config.topics().output());
-        return EmbeddingPipeline.create(input, output, model, postprocessor, config.batching(), sources, buffers,
-                metrics, limits);
+    /** An input format's handler and the writer of its output; they share the payload type. */
+    private record Format<T>(InputHandler<T> input, OutputWriter<T> output) {}
+
+    private static <T> EmbeddingPipeline<T> pipeline(Format<T> format, EmbeddingSpace space, AppConfig config,
+            EmbeddingModel model, Postprocessor postprocessor, SourceReader sources, BatchBuffers buffers,
+            StreamMetrics metrics, RecordLimits limits) {
+        OutputWriter<T> output = new EmbeddingSpaceHeaders<>(format.output(), space);
+        return EmbeddingPipeline.create(format.input(), output, model, postprocessor, config.batching(), sources,
+                buffers, metrics, limits);
     }
 
     /**
@@ -163,26 +184,52 @@ public final class EmbedService implements AutoCloseable {
         return new RecordLimits(config.input().maxRecordBytes(), output, deadLetter);
     }
 
-    private static InputHandler<?> inputHandler(AppConfig config, SchemaRegistryClient registry,
-            ModelDescription description, List<AutoCloseable> resources) {
+    private static Format<?> format(AppConfig config, SchemaRegistryClient registry,
+            ConfluentAvroSerializer<EnrichedRecord> serializer, Enricher enricher, ModelDescription description,
+            EmbeddingSpace space, List<AutoCloseable> resources) {
         long[] shape = description.input().shape();
         long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
+        String output = config.topics().output();
         return switch (config.input().format()) {
             case FEATURE_VECTOR -> {
                 if (Arrays.stream(rowShape).anyMatch(d -> d < 0)) {
                     throw new ConfigException("input.format: feature-vector needs a model input of fixed shape, but "
                             + description.input() + " has unknown dimensions; use a model with a fixed input shape");
                 }
-                yield new FeatureInputHandler(ConfluentAvroDeserializer.specific(registry, FeatureRecord.class), rowShape);
+                yield new Format<>(new FeatureInputHandler(
+                        ConfluentAvroDeserializer.specific(registry, FeatureRecord.class), rowShape),
+                        new EnrichedRecordWriter<>(enricher, serializer, output));
             }
-            case IMAGE_REFERENCE -> {
-                ImageFetcher fetcher = new ImageFetcher(config.image());
-                resources.add(fetcher);
-                ImagePreprocessor preprocessor = ImagePreprocessor.of(config.image(), ImageSpec.fromInputShape(shape));
-                yield new ImageInputHandler(ConfluentAvroDeserializer.specific(registry, ImageReference.class),
-                        new ImagePipeline(fetcher, new ImageDecoder(config.image().maxPixels()), preprocessor));
+            case IMAGE_REFERENCE -> new Format<>(new ImageInputHandler(
+                    ConfluentAvroDeserializer.specific(registry, ImageReference.class),
+                    imagePipeline(config, ImageSpec.fromInputShape(shape), resources)),
+                    new EnrichedRecordWriter<>(enricher, serializer, output));
+            case AVRO -> {
+                GenericFormat generic = GenericFormat.avro(config, registry, genericSerializer(config, registry), shape,
+                        space, spec -> imagePipeline(config, spec, resources));
+                yield new Format<>(generic.input(), generic.output());
+            }
+            case JSON -> {
+                GenericFormat generic = GenericFormat.json(config,
+                        registry == null ? null : genericSerializer(config, registry), shape, space,
+                        spec -> imagePipeline(config, spec, resources));
+                yield new Format<>(generic.input(), generic.output());
             }
         };
+    }
+
+    private static ConfluentAvroSerializer<GenericRecord> genericSerializer(AppConfig config,
+            SchemaRegistryClient registry) {
+        return new ConfluentAvroSerializer<>(registry,
+                SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()), config.registry().autoRegister());
+    }
+
+    /** The fetch, decode and preprocessing pipeline for images of {@code spec}; its fetcher joins {@code resources}. */
+    private static ImagePipeline imagePipeline(AppConfig config, ImageSpec spec, List<AutoCloseable> resources) {
+        ImageFetcher fetcher = new ImageFetcher(config.image());
+        resources.add(fetcher);
+        return new ImagePipeline(fetcher, new ImageDecoder(config.image().maxPixels()),
+                ImagePreprocessor.of(config.image(), spec));
     }
 
     public StreamsRunner runner() {
