@@ -322,6 +322,8 @@ class GenericAvroEnrichmentIT {
                 assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("the input key, unchanged").isEqualTo(id);
             }
             assertThat(reasons(dead)).containsExactlyEntriesOf(Map.of("not-an-image", "NOT_AN_IMAGE"));
+            assertThat(message(dead, "not-an-image")).contains("image inline bytes (input.field 'image') is not a"
+                    + " JPEG, PNG, GIF or BMP image");
         }
     }
 

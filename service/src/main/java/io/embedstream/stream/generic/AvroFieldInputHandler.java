@@ -99,7 +99,7 @@ public final class AvroFieldInputHandler implements InputHandler<FieldPayload> {
         } else if (kind == FieldKind.IMAGE_URI) {
             image = rows.startImage(ImageRequest.of(id, leaf.value().toString()), "a string (image URI)");
         } else {
-            image = rows.startImage(ImageRequest.inline(id, "input.field " + field, bytes((ByteBuffer) leaf.value())),
+            image = rows.startImage(ImageRequest.inline(id, "input.field '" + field + "'", bytes((ByteBuffer) leaf.value())),
                     "bytes (an encoded image)");
         }
         return new DecodedInput<>(id, Map.of(), null, new FieldPayload(schemaId, key, image));
