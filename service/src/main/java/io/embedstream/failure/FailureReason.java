@@ -18,11 +18,14 @@ public enum FailureReason {
      */
     UNDECODABLE,
     /**
-     * A feature record whose feature count, or declared {@code shape}, differs from the model input row. Found
-     * when the record arrives. Not retried.
+     * A feature record whose feature count, or declared {@code shape}, differs from the model input row; or an Avro
+     * or JSON feature array ({@code input.field}) of another length. Found when the record arrives. Not retried.
      */
     WRONG_DIMENSION,
-    /** A feature record with a NaN or infinite value. Found when the record arrives. Not retried. */
+    /**
+     * A feature record with a NaN or infinite value; or an Avro or JSON feature array with one, or with a double
+     * beyond the float range. Found when the record arrives. Not retried.
+     */
     NON_FINITE,
     /**
      * TensorFlow rejected the record's values (an {@code InvalidArgument} from the graph). The batch is split in
