@@ -6,20 +6,13 @@ import io.embedstream.avro.ImageReference;
 import io.embedstream.config.AppConfig;
 import io.embedstream.config.ConfigException;
 import io.embedstream.config.Guarantee;
-import io.embedstream.serde.SubjectNameStrategy;
-import io.embedstream.stream.EnrichedRecordWriter;
-import io.embedstream.stream.KafkaSourceReader;
-import io.embedstream.stream.OutputWriter;
-import io.embedstream.stream.RecordLimits;
-import io.embedstream.stream.SourceReader;
-import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
+import io.embedstream.fetch.ImageFetcher;
 import io.embedstream.model.EmbeddingModel;
 import io.embedstream.model.FloatBatch;
 import io.embedstream.model.InferenceSession;
 import io.embedstream.model.ModelDescription;
 import io.embedstream.model.ModelException;
+import io.embedstream.model.ModelFingerprint;
 import io.embedstream.model.ModelInputException;
 import io.embedstream.model.ModelLoader;
 import io.embedstream.ops.Health;
@@ -28,22 +21,30 @@ import io.embedstream.ops.OpsServer;
 import io.embedstream.ops.ProgressLog;
 import io.embedstream.postprocess.Postprocessor;
 import io.embedstream.preprocess.image.ImageDecoder;
-import io.embedstream.fetch.ImageFetcher;
 import io.embedstream.preprocess.image.ImagePipeline;
 import io.embedstream.preprocess.image.ImagePreprocessor;
 import io.embedstream.preprocess.image.ImageSpec;
 import io.embedstream.serde.ConfluentAvroDeserializer;
 import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
+import io.embedstream.serde.SubjectNameStrategy;
 import io.embedstream.stream.BatchBuffers;
 import io.embedstream.stream.EmbeddingPipeline;
+import io.embedstream.stream.EmbeddingSpace;
+import io.embedstream.stream.EmbeddingSpaceHeaders;
 import io.embedstream.stream.EmbeddingTopology;
+import io.embedstream.stream.EnrichedRecordWriter;
 import io.embedstream.stream.Enricher;
 import io.embedstream.stream.FeatureInputHandler;
 import io.embedstream.stream.ImageInputHandler;
 import io.embedstream.stream.InputHandler;
+import io.embedstream.stream.KafkaSourceReader;
 import io.embedstream.stream.OutputMetadata;
+import io.embedstream.stream.OutputWriter;
+import io.embedstream.stream.RecordLimits;
+import io.embedstream.stream.SourceReader;
 import io.embedstream.stream.StreamMetrics;
+import io.embedstream.stream.generic.GenericFormat;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -52,8 +53,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +102,10 @@ public final class EmbedService implements AutoCloseable {
      * Starts the operations endpoint (unless {@code ops.enabled} is false), checks topics and registry, loads and
      * warms up the model, builds the topology and starts Kafka Streams.
      *
-     * @throws ConfigException      when the configuration does not fit the model, the cluster or this host
+     * @throws ConfigException      when the configuration does not fit the model, the cluster, this host or (avro
+     *                              input) the input subject's latest schema, or when the output topic was written
+     *                              in another embedding space and {@code output.allow-space-change} is off
+     *                              ({@link EmbeddingSpaceGuard})
      * @throws StartupException     when the Kafka cluster cannot be reached
      * @throws io.embedstream.model.ModelException when the model cannot be loaded or fails its warm-up batch
      * @throws io.embedstream.serde.SchemaRegistryException when the registry is unreachable or refuses the schema
@@ -128,12 +136,18 @@ public final class EmbedService implements AutoCloseable {
             Properties properties = StreamsSettings.of(config);
             RecordLimits limits = limits(config, properties, maxMessageBytes);
 
-            SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
-            ConfluentAvroSerializer<EnrichedRecord> serializer = new ConfluentAvroSerializer<>(registry,
-                    SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()),
-                    config.registry().autoRegister());
-            int schemaId = serializer.schemaId(config.topics().output(), EnrichedRecord.getClassSchema());
-            LOG.info("Output schema {} has id {} in {}", EnrichedRecord.getClassSchema().getFullName(), schemaId, registry);
+            SchemaRegistryClient registry = config.registry().url() == null ? null
+                    : new SchemaRegistryClient(config.registry());
+            ConfluentAvroSerializer<EnrichedRecord> serializer = null;
+            if (!config.input().format().isGeneric()) {
+                // The fixed output schema is known before the model loads: fail fast if the registry refuses it.
+                serializer = new ConfluentAvroSerializer<>(registry,
+                        SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()),
+                        config.registry().autoRegister());
+                int schemaId = serializer.schemaId(config.topics().output(), EnrichedRecord.getClassSchema());
+                LOG.info("Output schema {} has id {} in {}", EnrichedRecord.getClassSchema().getFullName(), schemaId,
+                        registry);
+            }
 
             logNativeLogLevel();
             health.modelLoading("loading " + config.model().dir());
@@ -142,30 +156,35 @@ public final class EmbedService implements AutoCloseable {
             ModelDescription description = model.description();
             Postprocessor postprocessor = new Postprocessor(config.embedding().pooling(), config.embedding().normalize());
             long dimension = postprocessor.dimension(description.output().name(), description.output().shape());
+            OutputMetadata metadata = new OutputMetadata(description.name(), description.version(),
+                    config.model().layer() == null ? description.output().name() : config.model().layer(),
+                    config.embedding().pooling().toString(), config.embedding().normalize().toString());
+            EmbeddingSpace space = EmbeddingSpace.of(ModelFingerprint.of(config.model().dir()),
+                    description.output().op(), metadata, (int) dimension);
+            EmbeddingSpaceGuard.check(config.kafka(), config.topics().output(), space,
+                    config.output().allowSpaceChange());
             StreamMetrics metrics = new StreamMetrics(meters.registry());
-            InputHandler<?> input = inputHandler(config, registry, description, metrics, opened);
-            LOG.info("Model {} v{}: input {} -> layer {} -> {} pooling, {} normalisation -> {}-d embeddings on {}",
-                    description.name(), description.version(), description.input(), description.output(),
-                    config.embedding().pooling(), config.embedding().normalize(),
-                    dimension < 0 ? "?" : dimension, description.device());
+            Enricher enricher = new Enricher(metadata, Clock.systemUTC());
+            Format<?> format = format(config, registry, serializer, enricher, description, space, metrics, opened);
+            LOG.info("Model {} v{}: input {} -> layer {} -> {} pooling, {} normalisation -> {}-d embeddings on {};"
+                    + " embedding space {}", description.name(), description.version(), description.input(),
+                    description.output(), config.embedding().pooling(), config.embedding().normalize(),
+                    dimension < 0 ? "?" : dimension, description.device(), space.id());
             LOG.info("Record limits: input values up to {} bytes, output records up to {}, dead letters up to {} "
                     + "(larger dead letters carry headers only)", limits.maxInputBytes(), limits.maxOutputBytes(),
                     limits.maxDeadLetterBytes());
             health.modelLoading("warming up");
-            health.modelReady(warmUp(model, input.rowShape(), config.batching().maxSize()));
+            health.modelReady(warmUp(model, format.input().rowShape(), config.batching().maxSize()));
 
             BatchBuffers buffers = new BatchBuffers();
             metrics.gaugeBuffered(buffers);
-            OutputMetadata metadata = new OutputMetadata(description.name(), description.version(),
-                    config.model().layer() == null ? description.output().name() : config.model().layer(),
-                    config.embedding().pooling().toString(), config.embedding().normalize().toString());
             metrics.modelInfo(metadata, dimension);
             SourceReader sources = new KafkaSourceReader(config.kafka(),
                     config.processing().guarantee() == Guarantee.EXACTLY_ONCE_V2 ? "read_committed" : "read_uncommitted",
                     SOURCE_READ_TIMEOUT);
             opened.add(sources);
-            EmbeddingPipeline<?> pipeline = pipeline(input, new Enricher(metadata, Clock.systemUTC()), serializer,
-                    config, model, postprocessor, sources, buffers, metrics, limits);
+            EmbeddingPipeline<?> pipeline = pipeline(format, space, config, model, postprocessor, sources, buffers,
+                    metrics, limits);
             opened.add(pipeline.batchers()); // closed before the model: stops the workers and their sessions
             Topology topology = EmbeddingTopology.build(config.topics(), config.batching(), pipeline);
             LOG.debug("Topology:\n{}", topology.describe());
@@ -190,13 +209,15 @@ public final class EmbedService implements AutoCloseable {
         }
     }
 
-    private static <T> EmbeddingPipeline<T> pipeline(InputHandler<T> input, Enricher enricher,
-            ConfluentAvroSerializer<EnrichedRecord> serializer, AppConfig config, EmbeddingModel model,
-            Postprocessor postprocessor, SourceReader sources, BatchBuffers buffers, StreamMetrics metrics,
-            RecordLimits limits) {
-        OutputWriter<T> output = new EnrichedRecordWriter<>(enricher, serializer, config.topics().output());
-        return EmbeddingPipeline.create(input, output, model, postprocessor, config.batching(), sources, buffers,
-                metrics, limits);
+    /** An input format's handler and the writer of its output; they share the payload type. */
+    private record Format<T>(InputHandler<T> input, OutputWriter<T> output) {}
+
+    private static <T> EmbeddingPipeline<T> pipeline(Format<T> format, EmbeddingSpace space, AppConfig config,
+            EmbeddingModel model, Postprocessor postprocessor, SourceReader sources, BatchBuffers buffers,
+            StreamMetrics metrics, RecordLimits limits) {
+        OutputWriter<T> output = new EmbeddingSpaceHeaders<>(format.output(), space);
+        return EmbeddingPipeline.create(format.input(), output, model, postprocessor, config.batching(), sources,
+                buffers, metrics, limits);
     }
 
     /**
@@ -212,26 +233,53 @@ public final class EmbedService implements AutoCloseable {
         return new RecordLimits(config.input().maxRecordBytes(), output, deadLetter);
     }
 
-    private static InputHandler<?> inputHandler(AppConfig config, SchemaRegistryClient registry,
-            ModelDescription description, StreamMetrics metrics, List<AutoCloseable> resources) {
+    private static Format<?> format(AppConfig config, SchemaRegistryClient registry,
+            ConfluentAvroSerializer<EnrichedRecord> serializer, Enricher enricher, ModelDescription description,
+            EmbeddingSpace space, StreamMetrics metrics, List<AutoCloseable> resources) {
         long[] shape = description.input().shape();
         long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
+        String output = config.topics().output();
         return switch (config.input().format()) {
             case FEATURE_VECTOR -> {
                 if (Arrays.stream(rowShape).anyMatch(d -> d < 0)) {
                     throw new ConfigException("input.format: feature-vector needs a model input of fixed shape, but "
                             + description.input() + " has unknown dimensions; use a model with a fixed input shape");
                 }
-                yield new FeatureInputHandler(ConfluentAvroDeserializer.specific(registry, FeatureRecord.class), rowShape);
+                yield new Format<>(new FeatureInputHandler(
+                        ConfluentAvroDeserializer.specific(registry, FeatureRecord.class), rowShape),
+                        new EnrichedRecordWriter<>(enricher, serializer, output));
             }
-            case IMAGE_REFERENCE -> {
-                ImageFetcher fetcher = new ImageFetcher(config.image(), metrics.imageFetches());
-                resources.add(fetcher);
-                ImagePreprocessor preprocessor = ImagePreprocessor.of(config.image(), ImageSpec.fromInputShape(shape));
-                yield new ImageInputHandler(ConfluentAvroDeserializer.specific(registry, ImageReference.class),
-                        new ImagePipeline(fetcher, new ImageDecoder(config.image().maxPixels()), preprocessor));
+            case IMAGE_REFERENCE -> new Format<>(new ImageInputHandler(
+                    ConfluentAvroDeserializer.specific(registry, ImageReference.class),
+                    imagePipeline(config, ImageSpec.fromInputShape(shape), metrics, resources)),
+                    new EnrichedRecordWriter<>(enricher, serializer, output));
+            case AVRO -> {
+                GenericFormat generic = GenericFormat.avro(config, registry, genericSerializer(config, registry), shape,
+                        space, spec -> imagePipeline(config, spec, metrics, resources));
+                yield new Format<>(generic.input(), generic.output());
+            }
+            case JSON -> {
+                GenericFormat generic = GenericFormat.json(config,
+                        registry == null ? null : genericSerializer(config, registry), shape, space,
+                        spec -> imagePipeline(config, spec, metrics, resources));
+                yield new Format<>(generic.input(), generic.output());
             }
         };
+    }
+
+    private static ConfluentAvroSerializer<GenericRecord> genericSerializer(AppConfig config,
+            SchemaRegistryClient registry) {
+        return new ConfluentAvroSerializer<>(registry,
+                SubjectNameStrategy.forValues(config.registry().subjectNameStrategy()), config.registry().autoRegister());
+    }
+
+    /** The fetch, decode and preprocessing pipeline for images of {@code spec}; its fetcher joins {@code resources}. */
+    private static ImagePipeline imagePipeline(AppConfig config, ImageSpec spec, StreamMetrics metrics,
+            List<AutoCloseable> resources) {
+        ImageFetcher fetcher = new ImageFetcher(config.image(), metrics.imageFetches());
+        resources.add(fetcher);
+        return new ImagePipeline(fetcher, new ImageDecoder(config.image().maxPixels()),
+                ImagePreprocessor.of(config.image(), spec));
     }
 
     /**

@@ -7,7 +7,9 @@ import java.net.URISyntaxException;
  * A Confluent-compatible schema registry: where it is, how to authenticate, how to reach it over TLS and
  * under which subject the output schema is registered.
  *
- * @param url                 base URL, e.g. {@code http://localhost:8081} or Apicurio's {@code .../apis/ccompat/v7}
+ * @param url                 base URL, e.g. {@code http://localhost:8081} or Apicurio's {@code .../apis/ccompat/v7};
+ *                            {@code null} when not set ({@link AppConfig} requires it unless JSON input is written
+ *                            as JSON, which needs no registry)
  * @param basicAuth           {@code user:password} for HTTP basic auth, or {@code null}; not together with a bearer token
  * @param bearerToken         a token sent as {@code Authorization: Bearer <token>}, or {@code null}; not together with
  *                            basic auth
@@ -22,11 +24,12 @@ public record RegistryConfig(String url, String basicAuth, String bearerToken, S
         boolean autoRegister, int timeoutMs, int maxRetries, long retryBackoffMs, RegistrySslConfig ssl) {
 
     public RegistryConfig {
-        url = Checks.requireText("registry.url", url);
-        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+        // Required by AppConfig unless nothing needs a registry (JSON in, JSON out); null here means "not set".
+        url = Checks.blankToNull(url);
+        if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
             throw ConfigException.invalid("registry.url", redact(url), "expected an http:// or https:// URL");
         }
-        url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        url = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         basicAuth = Checks.blankToNull(basicAuth);
         if (basicAuth != null && !basicAuth.contains(":")) {
             throw new ConfigException("registry.basic-auth: expected 'user:password' (the value is not shown)");
@@ -37,7 +40,7 @@ public record RegistryConfig(String url, String basicAuth, String bearerToken, S
                     + "basic-auth sends 'user:password', bearer-token sends 'Authorization: Bearer <token>'"
                     + " (the values are not shown)");
         }
-        if (bearerToken != null && hasUserInfo(url)) {
+        if (bearerToken != null && url != null && hasUserInfo(url)) {
             throw new ConfigException("registry.bearer-token is set and registry.url carries credentials (user:password@);"
                     + " set one of them (the values are not shown)");
         }
@@ -46,7 +49,7 @@ public record RegistryConfig(String url, String basicAuth, String bearerToken, S
         Checks.atLeast("registry.max-retries", maxRetries, 0);
         Checks.atLeast("registry.retry-backoff-ms", retryBackoffMs, 0);
         ssl = ssl == null ? RegistrySslConfig.none() : ssl;
-        if (ssl.isSet() && !url.startsWith("https://")) {
+        if (ssl.isSet() && url != null && !url.startsWith("https://")) {
             throw ConfigException.invalid("registry.url", redact(url), "registry.ssl.truststore/keystore are set, so"
                     + " expected an https:// URL (or remove the registry.ssl.* settings)");
         }
@@ -82,6 +85,6 @@ public record RegistryConfig(String url, String basicAuth, String bearerToken, S
     }
 
     private static String redact(String url) {
-        return url.replaceAll("//[^/@]*@", "//***@");
+        return url == null ? null : url.replaceAll("//[^/@]*@", "//***@");
     }
 }

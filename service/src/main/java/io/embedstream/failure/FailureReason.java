@@ -18,11 +18,14 @@ public enum FailureReason {
      */
     UNDECODABLE,
     /**
-     * A feature record whose feature count, or declared {@code shape}, differs from the model input row. Found
-     * when the record arrives. Not retried.
+     * A feature record whose feature count, or declared {@code shape}, differs from the model input row; or an Avro
+     * or JSON feature array ({@code input.field}) of another length. Found when the record arrives. Not retried.
      */
     WRONG_DIMENSION,
-    /** A feature record with a NaN or infinite value. Found when the record arrives. Not retried. */
+    /**
+     * A feature record with a NaN or infinite value; or an Avro or JSON feature array with one, or with a double
+     * beyond the float range. Found when the record arrives. Not retried.
+     */
     NON_FINITE,
     /**
      * TensorFlow rejected the record's values (an {@code InvalidArgument} from the graph). The batch is split in
@@ -100,5 +103,30 @@ public enum FailureReason {
      * read it again from the input topic it was gone (deleted by retention or compaction). The dead letter
      * carries the provenance headers, no key or value. Not retried.
      */
-    SOURCE_RECORD_UNAVAILABLE
+    SOURCE_RECORD_UNAVAILABLE,
+    /**
+     * Avro or JSON input: the field that {@code input.field} (or {@code output.key-field}) names is not in the
+     * record, or it or a record on the way to it is {@code null}. The message names the path, how far it got and
+     * what the record has there. Found when the record arrives. Not retried.
+     */
+    MISSING_FIELD,
+    /**
+     * Avro or JSON input: the field that {@code input.field} names is of a type that cannot feed the model (not a
+     * string URI, bytes or an array of numbers; an image where the model input is not an image; an array element
+     * that is not a number), a step of the path is not a record, or the {@code output.key-field} is not a string.
+     * The message names the path and the type found. Found when the record arrives. Not retried.
+     */
+    WRONG_FIELD_TYPE,
+    /**
+     * JSON input: the value is not a JSON document whose top level is an object (not JSON at all, malformed or
+     * truncated, a duplicate field name, text after the document, or an array, string or number at the top level),
+     * or not UTF-8. Found when the record arrives. Not retried.
+     */
+    NOT_JSON,
+    /**
+     * Avro or JSON input: the record already has a field named like {@code output.field} or
+     * {@code output.metadata-field}; it is never overwritten. (When the input subject's latest schema shows the clash
+     * at start-up, the service refuses to start instead.) Found when the record arrives. Not retried.
+     */
+    FIELD_NAME_CLASH
 }

@@ -39,10 +39,11 @@ public record ImageRequest(String id, String uri, byte[] bytes) {
         return bytes != null;
     }
 
-    /** How messages name this image: the URI without credentials, or "inline bytes of record ID". */
+    /** How messages name this image: the URI without credentials, or "inline bytes of record ID" (without an id: "inline bytes"). */
     public String describe() {
         if (bytes != null) {
-            return "inline bytes of record " + id + (uri == null || uri.isBlank() ? "" : " (" + Uris.redact(uri) + ")");
+            return "inline bytes" + (id == null ? "" : " of record " + id)
+                    + (uri == null || uri.isBlank() ? "" : " (" + Uris.redact(uri) + ")");
         }
         return uri == null ? "(no uri)" : Uris.redact(uri);
     }

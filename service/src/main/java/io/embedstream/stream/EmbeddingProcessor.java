@@ -209,8 +209,8 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             }
             if (p.outcome.failure() == null) {
                 OutputWriter.Output out = p.outcome.output();
-                context.forward(new Record<>(out.key(), out.value(), p.source.timestamp(), p.source.headers()),
-                        OUTPUT_SINK);
+                context.forward(new Record<>(out.key(), out.value(), p.source.timestamp(),
+                        out.over(p.source.headers())), OUTPUT_SINK);
                 pipeline.metrics().forwarded(p.source.timestamp());
                 enriched++;
             } else {

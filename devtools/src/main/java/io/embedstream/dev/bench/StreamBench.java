@@ -33,10 +33,17 @@ import picocli.CommandLine.Spec;
  * one run, against the model alone: in-JVM broker and registry, N feature records produced before the
  * service starts, throughput measured from RUNNING to the last committed output. Configurations run in
  * interleaved rounds; the report gives medians and ratios.
+ *
+ * <p>{@code --input-formats feature-vector,avro} runs the very same {@code FeatureRecord} bytes through the fixed
+ * path ({@code input.format: feature-vector}, output {@code EnrichedRecord}) and through generic enrichment
+ * ({@code input.format: avro}, {@code input.field: features}, output = the FeatureRecord plus its embedding), so the
+ * ratio is the cost of generic enrichment over the fixed path on the same input, in the same run.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-        description = "Service throughput for several batch sizes vs the model alone (medians, ratios).")
+        description = "Service throughput for several batch sizes (and input formats) vs the model alone (medians, ratios).")
 public final class StreamBench implements Callable<Integer> {
+
+    private static final List<String> FORMATS = List.of("feature-vector", "avro");
 
     @Spec
     CommandSpec spec;
@@ -53,6 +60,11 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--batch-sizes", defaultValue = "1,64", split = ",", description = "batching.max-size values (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
 
+    @Option(names = "--input-formats", defaultValue = "feature-vector", split = ",",
+            description = "input.format values run on the same FeatureRecords: feature-vector (the fixed path) and/or"
+                    + " avro (generic enrichment with input.field features) (default: ${DEFAULT-VALUE}).")
+    List<String> inputFormats;
+
     @Option(names = "--rounds", defaultValue = "3", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -62,11 +74,30 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Extra configuration for the service runs (repeatable).")
     Map<String, String> extra = new LinkedHashMap<>();
 
+    /** One measured configuration. */
+    private record Run(String format, int maxSize) {
+        String label() {
+            return format + ", max-size " + maxSize;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        double[][] serviceRate = new double[batchSizes.size()][rounds];
-        double[][] modelRate = new double[batchSizes.size()][rounds];
+        for (String format : inputFormats) {
+            if (!FORMATS.contains(format)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--input-formats: '" + format
+                        + "' is not valid; allowed: " + String.join(", ", FORMATS));
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        for (int size : batchSizes) {
+            for (String format : inputFormats) {
+                runs.add(new Run(format, size));
+            }
+        }
+        double[][] serviceRate = new double[runs.size()][rounds];
+        double[][] modelRate = new double[runs.size()][rounds];
         Path state = Files.createTempDirectory("embedstream-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
                 EmbeddedSchemaRegistry registryServer = EmbeddedSchemaRegistry.start();
@@ -76,11 +107,12 @@ public final class StreamBench implements Callable<Integer> {
             SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryServer.url()));
             List<byte[]> values = values(rowShape, registry);
             for (int r = 0; r < rounds; r++) {
-                for (int b = 0; b < batchSizes.size(); b++) {
-                    modelRate[b][r] = BenchRuns.modelAlone(session, rowShape, batchSizes.get(b), records);
-                    serviceRate[b][r] = serviceRun(broker, registryServer.url(), state, values, batchSizes.get(b), r);
-                    out.printf("round %d, max-size %d: service %.0f records/s, model alone %.0f records/s%n",
-                            r + 1, batchSizes.get(b), serviceRate[b][r], modelRate[b][r]);
+                for (int i = 0; i < runs.size(); i++) {
+                    Run run = runs.get(i);
+                    modelRate[i][r] = BenchRuns.modelAlone(session, rowShape, run.maxSize(), records);
+                    serviceRate[i][r] = serviceRun(broker, registryServer.url(), state, values, run, r);
+                    out.printf("round %d, %s: service %.0f records/s, model alone %.0f records/s%n",
+                            r + 1, run.label(), serviceRate[i][r], modelRate[i][r]);
                     out.flush();
                 }
             }
@@ -88,13 +120,21 @@ public final class StreamBench implements Callable<Integer> {
         double baseline = Stats.median(serviceRate[0]);
         out.printf("%nmodel %s, layer %s, %d records per run, %s, %d rounds (medians)%n", model,
                 layer == null ? "(signature output)" : layer, records, guarantee, rounds);
-        out.printf("  %-10s %16s %18s %16s %20s%n", "max-size", "service rec/s", "model-alone rec/s", "service/model",
-                "vs max-size " + batchSizes.get(0));
-        for (int b = 0; b < batchSizes.size(); b++) {
-            double service = Stats.median(serviceRate[b]);
-            double alone = Stats.median(modelRate[b]);
-            out.printf("  %-10d %16.0f %18.0f %16.2f %20.2f%n", batchSizes.get(b), service, alone, service / alone,
-                    service / baseline);
+        out.printf("  %-16s %-10s %16s %18s %16s %24s%n", "input.format", "max-size", "service rec/s",
+                "model-alone rec/s", "service/model", "vs " + runs.get(0).label());
+        for (int i = 0; i < runs.size(); i++) {
+            double service = Stats.median(serviceRate[i]);
+            double alone = Stats.median(modelRate[i]);
+            out.printf("  %-16s %-10d %16.0f %18.0f %16.2f %24.2f%n", runs.get(i).format(), runs.get(i).maxSize(),
+                    service, alone, service / alone, service / baseline);
+        }
+        if (inputFormats.contains("feature-vector") && inputFormats.contains("avro")) {
+            for (int size : batchSizes) {
+                double fixed = Stats.median(serviceRate[runs.indexOf(new Run("feature-vector", size))]);
+                double generic = Stats.median(serviceRate[runs.indexOf(new Run("avro", size))]);
+                out.printf("  max-size %d: generic avro enrichment / fixed FeatureRecord path = %.2f%n", size,
+                        generic / fixed);
+            }
         }
         out.flush();
         return 0;
@@ -120,8 +160,8 @@ public final class StreamBench implements Callable<Integer> {
     }
 
     private double serviceRun(EmbeddedKafkaBroker broker, String registryUrl, Path state, List<byte[]> values,
-            int maxSize, int round) throws Exception {
-        String suffix = "-" + maxSize + "-" + round;
+            Run run, int round) throws Exception {
+        String suffix = "-" + run.format() + "-" + run.maxSize() + "-" + round;
         String input = "bench-in";
         String output = "bench-out" + suffix;
         broker.createTopics(1, input + suffix, output, input + suffix + ".dlq");
@@ -131,9 +171,14 @@ public final class StreamBench implements Callable<Integer> {
             }
         }
         Map<String, String> extraConfig = new LinkedHashMap<>();
-        extraConfig.put("batching.max-size", Integer.toString(maxSize));
+        extraConfig.put("batching.max-size", Integer.toString(run.maxSize()));
         extraConfig.put("batching.linger-ms", "20");
         extraConfig.put("processing.guarantee", guarantee);
+        extraConfig.put("input.format", run.format());
+        if (run.format().equals("avro")) {
+            // The same FeatureRecord bytes, read as any Avro record: the model input is its 'features' field.
+            extraConfig.put("input.field", "features");
+        }
         extraConfig.putAll(extra);
         AppConfig config = BenchRuns.config(broker, registryUrl, state, "bench" + suffix, input + suffix, output, model,
                 layer, extraConfig);
