@@ -58,7 +58,7 @@ class StartupFailureTest {
         Outcome o = run("kafka.bootstrap.servers=127.0.0.1:9", "input.format=feature-vectors");
         assertThat(o.exit()).isEqualTo(Main.EXIT_USAGE);
         assertThat(o.err()).isEqualTo("embedstream: input.format: 'feature-vectors' is not valid; allowed: "
-                + "feature-vector | image-reference" + System.lineSeparator());
+                + "feature-vector | image-reference | avro | json" + System.lineSeparator());
     }
 
     @Test

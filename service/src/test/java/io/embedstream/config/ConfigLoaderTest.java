@@ -263,7 +263,15 @@ class ConfigLoaderTest {
                     .as(key + " given a list").isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith(key + ": ").hasMessageContaining(String.join(" | ", allowed));
             for (String value : allowed) {
-                loader.load(yaml(MINIMAL), Map.of(), Map.of(key, value.toUpperCase(java.util.Locale.ROOT)));
+                Map<String, String> overrides = new java.util.HashMap<>(Map.of(key, value.toUpperCase(java.util.Locale.ROOT)));
+                if (key.equals("input.format") && (value.equals("avro") || value.equals("json"))) {
+                    overrides.put("input.field", "features"); // the generic formats need a field path
+                }
+                if (key.equals("output.format") && value.equals("json")) {
+                    overrides.put("input.format", "json"); // JSON output needs JSON input
+                    overrides.put("input.field", "features");
+                }
+                loader.load(yaml(MINIMAL), Map.of(), overrides);
             }
         }
     }
