@@ -35,13 +35,15 @@ public enum FailureReason {
     NOT_FOUND,
     /**
      * Image: any other non-2xx HTTP answer (the status is kept), a redirect without {@code Location}, or more
-     * redirects than {@code image.max-redirects}. A 5xx answer is retried up to {@code image.max-retries} times
-     * with back-off first; a 4xx answer or a redirect problem is not retried.
+     * redirects than {@code image.max-redirects}. A 408, 429 or 5xx answer (but 501 and 505) is retried with
+     * back-off first, within {@code image.max-retries} and {@code image.retry.max-elapsed-ms}; another 4xx answer or
+     * a redirect problem is not retried.
      */
     HTTP_STATUS,
     /**
      * Image: connecting took longer than {@code image.connect-timeout-ms}, or the answer was not complete within
-     * {@code image.read-timeout-ms}, on every attempt. Retried up to {@code image.max-retries} times with back-off.
+     * {@code image.read-timeout-ms}, on every attempt. Retried with back-off, within {@code image.max-retries} and
+     * {@code image.retry.max-elapsed-ms}.
      */
     TIMEOUT,
     /**
@@ -79,8 +81,10 @@ public enum FailureReason {
      */
     INVALID_URI,
     /**
-     * Image: any other I/O problem: connection refused or reset, TLS failure, a malformed, oversized or cut-short
-     * HTTP answer, an unsupported or corrupt content coding, an unreadable file. Not retried.
+     * Image: any other I/O problem: connection refused or reset, a connection the server closed before or while
+     * answering, TLS failure, a malformed or oversized HTTP answer, an unsupported or corrupt content coding, an
+     * unreadable file. Refused, reset and closed connections are retried with back-off, within
+     * {@code image.max-retries} and {@code image.retry.max-elapsed-ms}; the rest is not.
      */
     IO_ERROR,
     /**
