@@ -9,8 +9,10 @@ import io.embedstream.config.Guarantee;
 import io.embedstream.stream.EnrichedRecordWriter;
 import io.embedstream.stream.KafkaSourceReader;
 import io.embedstream.stream.OutputWriter;
+import io.embedstream.stream.ProducerFailureHandler;
 import io.embedstream.stream.RecordLimits;
 import io.embedstream.stream.SourceReader;
+import io.embedstream.stream.TopicRules;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -88,12 +90,12 @@ public final class EmbedService implements AutoCloseable {
      */
     public static EmbedService start(AppConfig config, MeterRegistry meters) {
         LOG.info("Starting embedstream: {}", config);
-        Map<String, Integer> maxMessageBytes = TopicCheck.requireExisting(config.kafka(), List.of(
+        Map<String, TopicCheck.Accepts> accepts = TopicCheck.requireExisting(config.kafka(), List.of(
                 new TopicCheck.Topic("topics.input", config.topics().input()),
                 new TopicCheck.Topic("topics.output", config.topics().output()),
                 new TopicCheck.Topic("topics.dead-letter", config.topics().deadLetter())));
         Properties properties = StreamsSettings.of(config);
-        RecordLimits limits = limits(config, properties, maxMessageBytes);
+        RecordLimits limits = limits(config, properties, accepts);
 
         SchemaRegistryClient registry = new SchemaRegistryClient(config.registry());
         ConfluentAvroSerializer<EnrichedRecord> serializer = new ConfluentAvroSerializer<>(registry,
@@ -131,7 +133,16 @@ public final class EmbedService implements AutoCloseable {
             resources.add(0, pipeline.batchers()); // closed first: stops the workers before the sessions' model
             Topology topology = EmbeddingTopology.build(config.topics(), config.batching(), pipeline);
             LOG.debug("Topology:\n{}", topology.describe());
-            StreamsRunner runner = new StreamsRunner(topology, properties, buffers, CLOSE_TIMEOUT);
+            InstanceSlot slot = InstanceSlot.acquire(StaticMembership.configuredStateDir(properties),
+                    config.applicationId());
+            resources.add(slot); // released last, after Kafka Streams has closed its state directory
+            String instanceId = StaticMembership.configure(properties, config, slot,
+                    StaticMembership.hostName(System.getenv()));
+            LOG.info("Static group membership as {}-<thread> ({}); state directory {}", instanceId, slot,
+                    properties.get(StreamsConfig.STATE_DIR_CONFIG));
+            properties.putAll(ProducerFailureHandler.properties(pipeline.rejections(), config.topics().deadLetter()));
+            StreamsRunner runner = new StreamsRunner(topology, properties, buffers, CLOSE_TIMEOUT,
+                    new ThreadReplacement(pipeline.rejections(), properties, instanceId));
             runner.start();
             return new EmbedService(model, runner, metrics, resources);
         } catch (RuntimeException e) {
@@ -154,13 +165,18 @@ public final class EmbedService implements AutoCloseable {
      * What the producers and topics take: a record must fit both the producer's {@code max.request.size} and
      * the topic's {@code max.message.bytes}.
      */
-    static RecordLimits limits(AppConfig config, Properties streams, Map<String, Integer> maxMessageBytes) {
+    static RecordLimits limits(AppConfig config, Properties streams, Map<String, TopicCheck.Accepts> accepts) {
         int request = Integer.parseInt(String.valueOf(streams.getOrDefault(
                 StreamsConfig.PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 streams.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576"))));
-        int output = Math.min(request, maxMessageBytes.getOrDefault(config.topics().output(), request));
-        int deadLetter = Math.min(request, maxMessageBytes.getOrDefault(config.topics().deadLetter(), request));
-        return new RecordLimits(config.input().maxRecordBytes(), output, deadLetter);
+        TopicCheck.Accepts output = accepts.getOrDefault(config.topics().output(),
+                new TopicCheck.Accepts(null, TopicRules.ANY));
+        TopicCheck.Accepts deadLetter = accepts.getOrDefault(config.topics().deadLetter(),
+                new TopicCheck.Accepts(null, TopicRules.ANY));
+        return new RecordLimits(config.input().maxRecordBytes(),
+                output.maxMessageBytes() == null ? request : Math.min(request, output.maxMessageBytes()),
+                deadLetter.maxMessageBytes() == null ? request : Math.min(request, deadLetter.maxMessageBytes()),
+                output.rules(), deadLetter.rules());
     }
 
     private static InputHandler<?> inputHandler(AppConfig config, SchemaRegistryClient registry,

@@ -6,6 +6,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -31,10 +33,25 @@ public final class StreamsRunner implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
     public StreamsRunner(Topology topology, Properties properties, BatchBuffers buffers, Duration closeTimeout) {
+        this(topology, properties, buffers, closeTimeout, () -> false);
+    }
+
+    /**
+     * @param replaceThread asked when a stream thread dies: true replaces the thread instead of stopping the instance
+     *                      (for a record the producer refused, which the new thread dead-letters; see
+     *                      {@link io.embedstream.stream.ProducerRejections})
+     */
+    public StreamsRunner(Topology topology, Properties properties, BatchBuffers buffers, Duration closeTimeout,
+            BooleanSupplier replaceThread) {
         this.streams = new KafkaStreams(topology, properties);
         this.buffers = buffers;
         this.closeTimeout = closeTimeout;
         streams.setUncaughtExceptionHandler(e -> {
+            if (replaceThread.getAsBoolean()) {
+                LOG.warn("A stream thread stopped because the producer refused a record; it is replaced, processes "
+                        + "again from the last commit and dead-letters that record: {}", rootMessage(e));
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             fatal.compareAndSet(null, e);
             LOG.error("FATAL: a stream thread failed and this instance is shutting down: {}", rootMessage(e), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -76,7 +93,10 @@ public final class StreamsRunner implements AutoCloseable {
         return streams.state();
     }
 
-    /** Drains the batch buffers (bounded by the close timeout), then closes Kafka Streams. Idempotent. */
+    /**
+     * Drains the batch buffers (bounded by the close timeout), then closes Kafka Streams and leaves the consumer
+     * group, so that the partitions move to other instances at once. Idempotent.
+     */
     @Override
     public void close() {
         if (streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING) {
@@ -90,7 +110,10 @@ public final class StreamsRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        streams.close(closeTimeout);
+        // Leave the group at once, so that other instances take the partitions within seconds: a static member
+        // (StaticMembership) would otherwise hold them until its session timed out.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(closeTimeout));
         stopped.countDown();
     }
 

@@ -104,5 +104,24 @@ public enum FailureReason {
      * read it again from the input topic it was gone (deleted by retention or compaction). The dead letter
      * carries the provenance headers, no key or value. Not retried.
      */
-    SOURCE_RECORD_UNAVAILABLE
+    SOURCE_RECORD_UNAVAILABLE,
+    /**
+     * The record has no key and the output topic is compacted ({@code cleanup.policy=compact}), which refuses records
+     * without a key. Found from the topic's configuration before the output is sent. Not retried.
+     */
+    OUTPUT_KEY_REQUIRED,
+    /**
+     * The record's timestamp (which the output keeps) is outside the window the output topic accepts
+     * ({@code message.timestamp.before.max.ms} / {@code after.max.ms} with {@code message.timestamp.type=CreateTime}),
+     * within a safety margin of a minute at most. Found from the topic's configuration before the output is sent,
+     * or, rarely, reported by the broker (then as {@link #OUTPUT_REJECTED} is). Not retried.
+     */
+    OUTPUT_TIMESTAMP_REJECTED,
+    /**
+     * The broker or producer refused the output record for a reason the service could not foresee (an
+     * {@code InvalidRecordException}; or a size or timestamp refusal that slipped through the checks). The stream
+     * thread that sent it is replaced, processes again from the last commit, and dead-letters the record this time.
+     * Not retried.
+     */
+    OUTPUT_REJECTED
 }
