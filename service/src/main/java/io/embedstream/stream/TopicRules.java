@@ -43,18 +43,20 @@ public record TopicRules(boolean keyRequired, boolean createTime, long timestamp
         if (!createTime) {
             return true;
         }
-        if (timestampBeforeMaxMs != Long.MAX_VALUE
-                && timestamp < nowMs - timestampBeforeMaxMs + margin(timestampBeforeMaxMs)) {
-            return false;
-        }
-        return timestampAfterMaxMs == Long.MAX_VALUE
-                || timestamp <= nowMs + timestampAfterMaxMs - margin(timestampAfterMaxMs);
+        long earliest = saturatedAdd(nowMs, -timestampBeforeMaxMs + margin(timestampBeforeMaxMs));
+        long latest = saturatedAdd(nowMs, timestampAfterMaxMs - margin(timestampAfterMaxMs));
+        return timestamp >= earliest && timestamp <= latest;
     }
 
     /** The window the topic takes, for messages: {@code [now - before, now + after]}. */
     String describeTimestampWindow() {
         return "message.timestamp.before.max.ms=" + timestampBeforeMaxMs + ", message.timestamp.after.max.ms="
                 + timestampAfterMaxMs;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     private static long margin(long window) {

@@ -36,6 +36,16 @@ class TopicRulesTest {
     }
 
     @Test
+    void shouldNotOverflowOnTheBrokersUnlimitedDefaults() {
+        TopicRules unlimited = new TopicRules(false, true, Long.MAX_VALUE, Long.MAX_VALUE);
+        assertThat(unlimited.acceptsTimestamp(0, NOW)).isTrue();
+        assertThat(unlimited.acceptsTimestamp(Long.MAX_VALUE - 1, NOW)).isTrue();
+        TopicRules huge = new TopicRules(false, true, Long.MAX_VALUE - 5, Long.MAX_VALUE - 5);
+        assertThat(huge.acceptsTimestamp(0, NOW)).isTrue();
+        assertThat(huge.acceptsTimestamp(Long.MAX_VALUE - 1, NOW)).isTrue();
+    }
+
+    @Test
     void shouldTakeAnyTimestampOnALogAppendTimeTopic() {
         TopicRules appendTime = new TopicRules(false, false, HOUR, HOUR);
         assertThat(appendTime.acceptsTimestamp(0, NOW)).isTrue();
