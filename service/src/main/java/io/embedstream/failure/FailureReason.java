@@ -94,7 +94,8 @@ public enum FailureReason {
     RECORD_TOO_LARGE,
     /**
      * The enriched output record would be larger than the output topic ({@code max.message.bytes}) or the
-     * producer ({@code max.request.size}) takes. Not retried.
+     * producer ({@code max.request.size}) takes: found before it is sent, or, rarely, reported by the producer
+     * (then as for {@link #OUTPUT_REJECTED}). Not retried.
      */
     OUTPUT_TOO_LARGE,
     /** The output record could not be encoded with its schema (e.g. a value the schema does not allow). Not retried. */
@@ -114,7 +115,7 @@ public enum FailureReason {
      * The record's timestamp (which the output keeps) is outside the window the output topic accepts
      * ({@code message.timestamp.before.max.ms} / {@code after.max.ms} with {@code message.timestamp.type=CreateTime}),
      * within a safety margin of a minute at most. Found from the topic's configuration before the output is sent,
-     * or, rarely, reported by the broker (then as {@link #OUTPUT_REJECTED} is). Not retried.
+     * or, rarely, reported by the broker (then as for {@link #OUTPUT_REJECTED}). Not retried.
      */
     OUTPUT_TIMESTAMP_REJECTED,
     /**
