@@ -58,9 +58,9 @@ COPY --from=build /src/service/target/embedstream.jar /opt/embedstream/embedstre
 COPY --from=build /src/service/target/lib/ /opt/embedstream/lib/
 
 # As the ./embedstream launcher: each per-thread TF session gets its own intra-op pool, and TensorFlow's C++
-# INFO lines stay off the console. Kafka Streams' state directory (task folders, locks, checkpoints; the batch
-# buffer is an in-memory store backed by a changelog topic) is kafka.state.dir, set through the EMBEDSTREAM_KAFKA_*
-# rule to a folder the service user owns.
+# INFO lines stay off the console. Kafka Streams' state directory (task folders, locks, checkpoints, the batch
+# buffer's small RocksDB store, the process id that keeps restarts fast, the instance slot locks) is
+# kafka.state.dir, set through the EMBEDSTREAM_KAFKA_* rule to a folder the service user owns.
 ENV TF_OVERRIDE_GLOBAL_THREADPOOL=1 \
     TF_CPP_MIN_LOG_LEVEL=1 \
     EMBEDSTREAM_KAFKA_STATE_DIR=/var/lib/embedstream

@@ -1,5 +1,7 @@
 package io.embedstream.app;
 
+import io.embedstream.stream.ProducerFailureHandler;
+import io.embedstream.stream.TopicRules;
 import io.embedstream.avro.EnrichedRecord;
 import io.embedstream.avro.FeatureRecord;
 import io.embedstream.avro.ImageReference;
@@ -129,12 +131,12 @@ public final class EmbedService implements AutoCloseable {
                     LOG.info(u.message());
                 }
             });
-            Map<String, Integer> maxMessageBytes = TopicCheck.requireExisting(config.kafka(), List.of(
+            Map<String, TopicCheck.Accepts> accepts = TopicCheck.requireExisting(config.kafka(), List.of(
                     new TopicCheck.Topic("topics.input", config.topics().input()),
                     new TopicCheck.Topic("topics.output", config.topics().output()),
                     new TopicCheck.Topic("topics.dead-letter", config.topics().deadLetter())));
             Properties properties = StreamsSettings.of(config);
-            RecordLimits limits = limits(config, properties, maxMessageBytes);
+            RecordLimits limits = limits(config, properties, accepts);
 
             SchemaRegistryClient registry = config.registry().url() == null ? null
                     : new SchemaRegistryClient(config.registry());
@@ -188,7 +190,16 @@ public final class EmbedService implements AutoCloseable {
             opened.add(pipeline.batchers()); // closed before the model: stops the workers and their sessions
             Topology topology = EmbeddingTopology.build(config.topics(), config.batching(), pipeline);
             LOG.debug("Topology:\n{}", topology.describe());
-            StreamsRunner runner = new StreamsRunner(topology, properties, buffers, CLOSE_TIMEOUT, health);
+            InstanceSlot slot = InstanceSlot.acquire(StaticMembership.configuredStateDir(properties),
+                    config.applicationId());
+            opened.add(slot); // released after Kafka Streams has closed its state directory (closed in reverse)
+            String instanceId = StaticMembership.configure(properties, config, slot,
+                    StaticMembership.hostName(System.getenv()));
+            LOG.info("Static group membership as {}-<thread> ({}); state directory {}", instanceId, slot,
+                    properties.get(StreamsConfig.STATE_DIR_CONFIG));
+            properties.putAll(ProducerFailureHandler.properties(pipeline.rejections(), config.topics().deadLetter()));
+            StreamsRunner runner = new StreamsRunner(topology, properties, buffers, CLOSE_TIMEOUT, health,
+                    new ThreadReplacement(pipeline.rejections(), properties, instanceId));
             opened.add(runner);
             meters.bindStreams(runner.streams());
             runner.start();
@@ -224,13 +235,18 @@ public final class EmbedService implements AutoCloseable {
      * What the producers and topics take: a record must fit both the producer's {@code max.request.size} and
      * the topic's {@code max.message.bytes}.
      */
-    static RecordLimits limits(AppConfig config, Properties streams, Map<String, Integer> maxMessageBytes) {
+    static RecordLimits limits(AppConfig config, Properties streams, Map<String, TopicCheck.Accepts> accepts) {
         int request = Integer.parseInt(String.valueOf(streams.getOrDefault(
                 StreamsConfig.PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 streams.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576"))));
-        int output = Math.min(request, maxMessageBytes.getOrDefault(config.topics().output(), request));
-        int deadLetter = Math.min(request, maxMessageBytes.getOrDefault(config.topics().deadLetter(), request));
-        return new RecordLimits(config.input().maxRecordBytes(), output, deadLetter);
+        TopicCheck.Accepts output = accepts.getOrDefault(config.topics().output(),
+                new TopicCheck.Accepts(null, TopicRules.ANY));
+        TopicCheck.Accepts deadLetter = accepts.getOrDefault(config.topics().deadLetter(),
+                new TopicCheck.Accepts(null, TopicRules.ANY));
+        return new RecordLimits(config.input().maxRecordBytes(),
+                output.maxMessageBytes() == null ? request : Math.min(request, output.maxMessageBytes()),
+                deadLetter.maxMessageBytes() == null ? request : Math.min(request, deadLetter.maxMessageBytes()),
+                output.rules(), deadLetter.rules());
     }
 
     private static Format<?> format(AppConfig config, SchemaRegistryClient registry,

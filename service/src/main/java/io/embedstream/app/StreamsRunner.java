@@ -7,6 +7,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -34,14 +36,24 @@ public final class StreamsRunner implements AutoCloseable {
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final AssignmentLog assignments = new AssignmentLog();
 
-    /** @param health told every state change and the fatal error, if any */
+    /**
+     * @param health        told every state change and the fatal error, if any
+     * @param replaceThread asked when a stream thread dies: true replaces the thread instead of stopping the instance
+     *                      (for a record the producer refused, which the new thread dead-letters; see
+     *                      {@link io.embedstream.stream.ProducerRejections})
+     */
     public StreamsRunner(Topology topology, Properties properties, BatchBuffers buffers, Duration closeTimeout,
-            Health health) {
+            Health health, BooleanSupplier replaceThread) {
         this.streams = new KafkaStreams(topology, properties);
         this.buffers = buffers;
         this.closeTimeout = closeTimeout;
         health.streamsState(streams.state());
         streams.setUncaughtExceptionHandler(e -> {
+            if (replaceThread.getAsBoolean()) {
+                LOG.warn("A stream thread stopped because the producer refused a record; it is replaced, processes "
+                        + "again from the last commit and dead-letters that record: {}", rootMessage(e));
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             fatal.compareAndSet(null, e);
             health.fatal("a stream thread failed: " + rootMessage(e));
             LOG.error("FATAL: a stream thread failed and this instance is shutting down: {}", rootMessage(e), e);
@@ -102,7 +114,10 @@ public final class StreamsRunner implements AutoCloseable {
         return streams.state();
     }
 
-    /** Drains the batch buffers (bounded by the close timeout), then closes Kafka Streams. Idempotent. */
+    /**
+     * Drains the batch buffers (bounded by the close timeout), then closes Kafka Streams and leaves the consumer
+     * group, so that the partitions move to other instances at once. Idempotent.
+     */
     @Override
     public void close() {
         if (streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING) {
@@ -116,7 +131,10 @@ public final class StreamsRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        streams.close(closeTimeout);
+        // Leave the group at once, so that other instances take the partitions within seconds: a static member
+        // (StaticMembership) would otherwise hold them until its session timed out.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(closeTimeout));
         stopped.countDown();
     }
 

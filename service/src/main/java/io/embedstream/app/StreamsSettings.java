@@ -1,6 +1,9 @@
 package io.embedstream.app;
 
 import io.embedstream.config.AppConfig;
+import io.embedstream.config.Guarantee;
+import io.embedstream.config.InputFormat;
+import io.embedstream.stream.InputTimestamps;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,6 +29,8 @@ public final class StreamsSettings {
         // The wall-clock punctuator that flushes lingering batches and forwards finished ones only runs between polls.
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG,
                 Long.toString(config.batching().checkInterval().toMillis()));
+        // A record without a valid timestamp gets the partition's time instead of stopping the stream thread.
+        props.putIfAbsent(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InputTimestamps.class.getName());
         // The service has no global state; this only opts in to Kafka 5.0's default and silences its warning.
         props.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // Kafka Streams 4.4's partition assignor builds a second StreamsConfig from the main consumer's configs, which
@@ -41,7 +46,24 @@ public final class StreamsSettings {
         // processor checks against the smaller limit (RecordLimits) before it forwards.
         clientDefault(props, StreamsConfig.PRODUCER_PREFIX, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 Integer.toString(Math.max(1_048_576, config.input().maxRecordBytes() + 65_536)));
+        if (config.processing().guarantee() == Guarantee.EXACTLY_ONCE_V2) {
+            clientDefault(props, StreamsConfig.PRODUCER_PREFIX, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    Long.toString(transactionTimeoutMs(config)));
+        }
         return props;
+    }
+
+    /**
+     * The stream thread blocks while its oldest batch waits for an image that is being retried (docs/images.md,
+     * "Retries"), and its open transaction must outlive that: Kafka Streams' 10 s default would abort it. At least
+     * a minute; longer when the image retry budget plus one attempt needs more.
+     */
+    static long transactionTimeoutMs(AppConfig config) {
+        long imageWait = config.input().format() == InputFormat.IMAGE_REFERENCE
+                ? config.image().retry().maxElapsedMs() + config.image().connectTimeoutMs()
+                        + config.image().readTimeoutMs() + 15_000
+                : 0;
+        return Math.max(60_000, imageWait);
     }
 
     /** Sets {@code prefix + key} unless the user set the key, with or without a client prefix. */

@@ -1,6 +1,7 @@
 package io.embedstream.app;
 
 import io.embedstream.config.ConfigException;
+import io.embedstream.stream.TopicRules;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +20,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * Checks at start-up that the configured topics exist, so that a typo fails at once and clearly, reads the
- * largest record each accepts ({@code max.message.bytes}), and checks that the
+ * Checks at start-up that the configured topics exist, so that a typo fails at once and clearly, reads what each
+ * accepts (the largest record, {@code max.message.bytes}; whether it needs keys, {@code cleanup.policy}; which
+ * timestamps, {@code message.timestamp.*}), and checks that the
  * cluster can be reached at all: it waits up to {@code kafka.default.api.timeout.ms} (30 s unless set) and then
  * fails with the bootstrap servers and the time it waited.
  */
@@ -30,14 +32,17 @@ final class TopicCheck {
 
     static final long DEFAULT_TIMEOUT_MS = 30_000;
 
+    /** What one topic accepts; {@code maxMessageBytes} is null when the broker did not say. */
+    record Accepts(Integer maxMessageBytes, TopicRules rules) {}
+
     private TopicCheck() {}
 
     /**
-     * @return each topic's {@code max.message.bytes} (the broker's default when the topic does not set it)
+     * @return what each topic accepts
      * @throws StartupException when the cluster cannot be reached or answers with an error
      * @throws ConfigException  when a topic does not exist
      */
-    static Map<String, Integer> requireExisting(Map<String, String> kafka, List<Topic> topics) {
+    static Map<String, Accepts> requireExisting(Map<String, String> kafka, List<Topic> topics) {
         Properties props = new Properties();
         kafka.forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k)) {
@@ -75,14 +80,9 @@ final class TopicCheck {
         } finally {
             admin.close(Duration.ofSeconds(5));
         }
-        Map<String, Integer> maxMessageBytes = new HashMap<>();
-        configs.forEach((resource, config) -> {
-            ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            if (entry != null && entry.value() != null) {
-                maxMessageBytes.put(resource.name(), Integer.parseInt(entry.value()));
-            }
-        });
-        return maxMessageBytes;
+        Map<String, Accepts> accepts = new HashMap<>();
+        configs.forEach((resource, config) -> accepts.put(resource.name(), accepts(config)));
+        return accepts;
     }
 
     private static void requireAll(Set<String> existing, List<Topic> topics, String servers) {
@@ -120,5 +120,24 @@ final class TopicCheck {
 
     private static String seconds(long ms) {
         return ms % 1000 == 0 ? (ms / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    static Accepts accepts(Config config) {
+        String maxBytes = value(config, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        String cleanup = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+        String type = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+        String before = value(config, TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
+        String after = value(config, TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+        TopicRules rules = new TopicRules(
+                cleanup != null && cleanup.toLowerCase(java.util.Locale.ROOT).contains(TopicConfig.CLEANUP_POLICY_COMPACT),
+                type == null || type.equalsIgnoreCase("CreateTime"),
+                before == null ? Long.MAX_VALUE : Long.parseLong(before),
+                after == null ? Long.MAX_VALUE : Long.parseLong(after));
+        return new Accepts(maxBytes == null ? null : Integer.parseInt(maxBytes), rules);
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null || entry.value().isBlank() ? null : entry.value().trim();
     }
 }

@@ -28,8 +28,11 @@ import java.util.regex.Pattern;
  * @param connectTimeoutMs longest wait for a TCP connection to one address
  * @param readTimeoutMs    longest time one attempt may take after connecting: TLS handshake, response head and
  *                         body together (so a server that trickles bytes cannot hold a fetch forever)
- * @param maxRetries       further attempts after a timeout or an HTTP 5xx answer (never after 4xx)
- * @param retryBackoffMs   wait before the first retry; doubles each retry (with jitter)
+ * @param maxRetries       further attempts after a transient failure (timeout, connection refused or reset, HTTP
+ *                         408, 429 or 5xx other than 501 and 505), at most; see {@code retry}
+ * @param retryBackoffMs   wait before the first retry; doubles each retry (with jitter), at most
+ *                         {@link #MAX_RETRY_BACKOFF_MS}; a longer {@code Retry-After} of a 429 or 503 answer wins
+ * @param retry            {@code image.retry.*}: the time budget of the retries
  * @param maxBytes         largest image download or file, in bytes; larger ones are aborted
  * @param maxRedirects     HTTP redirects followed per fetch
  * @param maxPixels        largest width × height decoded; checked from the image header before decoding
@@ -50,6 +53,7 @@ public record ImageConfig(
         int readTimeoutMs,
         int maxRetries,
         long retryBackoffMs,
+        Retry retry,
         long maxBytes,
         int maxRedirects,
         long maxPixels,
@@ -62,8 +66,24 @@ public record ImageConfig(
     public static final int DEFAULT_MAX_CONCURRENCY = 16;
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
     public static final int DEFAULT_READ_TIMEOUT_MS = 10_000;
-    public static final int DEFAULT_MAX_RETRIES = 2;
+    public static final int DEFAULT_MAX_RETRIES = 10;
     public static final long DEFAULT_RETRY_BACKOFF_MS = 100;
+    public static final long DEFAULT_RETRY_MAX_ELAPSED_MS = 30_000;
+    /** The longest single wait between two attempts, so that a recovered server is noticed within seconds. */
+    public static final long MAX_RETRY_BACKOFF_MS = 5_000;
+
+    /**
+     * {@code image.retry}: how long an image may be retried.
+     *
+     * @param maxElapsedMs no retry starts later than this after the image's first attempt began; what is still
+     *                     failing then is dead-lettered with the last attempt's reason. It bounds how long a batch
+     *                     waits for an unreachable image server (see docs/images.md, "Retries")
+     */
+    public record Retry(long maxElapsedMs) {
+        public Retry {
+            Checks.atLeast("image.retry.max-elapsed-ms", maxElapsedMs, 0);
+        }
+    }
     public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024;
     public static final int DEFAULT_MAX_REDIRECTS = 5;
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
@@ -80,6 +100,7 @@ public record ImageConfig(
         Checks.atLeast("image.read-timeout-ms", readTimeoutMs, 1);
         Checks.atLeast("image.max-retries", maxRetries, 0);
         Checks.atLeast("image.retry-backoff-ms", retryBackoffMs, 0);
+        retry = retry == null ? new Retry(DEFAULT_RETRY_MAX_ELAPSED_MS) : retry;
         Checks.atLeast("image.max-bytes", maxBytes, 1);
         Checks.atLeast("image.max-redirects", maxRedirects, 0);
         Checks.atLeast("image.max-pixels", maxPixels, 1);
@@ -118,7 +139,8 @@ public record ImageConfig(
     public Builder toBuilder() {
         return new Builder().roots(roots).allowHosts(allowHosts).denyHosts(denyHosts).allowPrivate(allowPrivate)
                 .maxConcurrency(maxConcurrency).connectTimeoutMs(connectTimeoutMs).readTimeoutMs(readTimeoutMs)
-                .maxRetries(maxRetries).retryBackoffMs(retryBackoffMs).maxBytes(maxBytes).maxRedirects(maxRedirects)
+                .maxRetries(maxRetries).retryBackoffMs(retryBackoffMs).retryMaxElapsedMs(retry.maxElapsedMs())
+                .maxBytes(maxBytes).maxRedirects(maxRedirects)
                 .maxPixels(maxPixels).resize(resize).scaling(scaling).mean(mean).std(std).scale(scale);
     }
 
@@ -203,6 +225,7 @@ public record ImageConfig(
         private int readTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
         private int maxRetries = DEFAULT_MAX_RETRIES;
         private long retryBackoffMs = DEFAULT_RETRY_BACKOFF_MS;
+        private long retryMaxElapsedMs = DEFAULT_RETRY_MAX_ELAPSED_MS;
         private long maxBytes = DEFAULT_MAX_BYTES;
         private int maxRedirects = DEFAULT_MAX_REDIRECTS;
         private long maxPixels = DEFAULT_MAX_PIXELS;
@@ -223,6 +246,7 @@ public record ImageConfig(
         public Builder readTimeoutMs(int v) { readTimeoutMs = v; return this; }
         public Builder maxRetries(int v) { maxRetries = v; return this; }
         public Builder retryBackoffMs(long v) { retryBackoffMs = v; return this; }
+        public Builder retryMaxElapsedMs(long v) { retryMaxElapsedMs = v; return this; }
         public Builder maxBytes(long v) { maxBytes = v; return this; }
         public Builder maxRedirects(int v) { maxRedirects = v; return this; }
         public Builder maxPixels(long v) { maxPixels = v; return this; }
@@ -234,7 +258,7 @@ public record ImageConfig(
 
         public ImageConfig build() {
             return new ImageConfig(roots, allowHosts, denyHosts, allowPrivate, maxConcurrency, connectTimeoutMs,
-                    readTimeoutMs, maxRetries, retryBackoffMs, maxBytes, maxRedirects, maxPixels, resize, scaling,
+                    readTimeoutMs, maxRetries, retryBackoffMs, new Retry(retryMaxElapsedMs), maxBytes, maxRedirects, maxPixels, resize, scaling,
                     mean, std, scale);
         }
     }

@@ -38,13 +38,15 @@ public enum FailureReason {
     NOT_FOUND,
     /**
      * Image: any other non-2xx HTTP answer (the status is kept), a redirect without {@code Location}, or more
-     * redirects than {@code image.max-redirects}. A 5xx answer is retried up to {@code image.max-retries} times
-     * with back-off first; a 4xx answer or a redirect problem is not retried.
+     * redirects than {@code image.max-redirects}. A 408, 429 or 5xx answer (but 501 and 505) is retried with
+     * back-off first, within {@code image.max-retries} and {@code image.retry.max-elapsed-ms}; another 4xx answer or
+     * a redirect problem is not retried.
      */
     HTTP_STATUS,
     /**
      * Image: connecting took longer than {@code image.connect-timeout-ms}, or the answer was not complete within
-     * {@code image.read-timeout-ms}, on every attempt. Retried up to {@code image.max-retries} times with back-off.
+     * {@code image.read-timeout-ms}, on every attempt. Retried with back-off, within {@code image.max-retries} and
+     * {@code image.retry.max-elapsed-ms}.
      */
     TIMEOUT,
     /**
@@ -82,8 +84,10 @@ public enum FailureReason {
      */
     INVALID_URI,
     /**
-     * Image: any other I/O problem: connection refused or reset, TLS failure, a malformed, oversized or cut-short
-     * HTTP answer, an unsupported or corrupt content coding, an unreadable file. Not retried.
+     * Image: any other I/O problem: connection refused or reset, a connection the server closed before or while
+     * answering, TLS failure, a malformed or oversized HTTP answer, an unsupported or corrupt content coding, an
+     * unreadable file. Refused, reset and closed connections are retried with back-off, within
+     * {@code image.max-retries} and {@code image.retry.max-elapsed-ms}; the rest is not.
      */
     IO_ERROR,
     /**
@@ -93,7 +97,8 @@ public enum FailureReason {
     RECORD_TOO_LARGE,
     /**
      * The enriched output record would be larger than the output topic ({@code max.message.bytes}) or the
-     * producer ({@code max.request.size}) takes. Not retried.
+     * producer ({@code max.request.size}) takes: found before it is sent, or, rarely, reported by the producer
+     * (then as for {@link #OUTPUT_REJECTED}). Not retried.
      */
     OUTPUT_TOO_LARGE,
     /** The output record could not be encoded with its schema (e.g. a value the schema does not allow). Not retried. */
@@ -128,5 +133,24 @@ public enum FailureReason {
      * {@code output.metadata-field}; it is never overwritten. (When the input subject's latest schema shows the clash
      * at start-up, the service refuses to start instead.) Found when the record arrives. Not retried.
      */
-    FIELD_NAME_CLASH
+    FIELD_NAME_CLASH,
+    /**
+     * The record has no key and the output topic is compacted ({@code cleanup.policy=compact}), which refuses records
+     * without a key. Found from the topic's configuration before the output is sent. Not retried.
+     */
+    OUTPUT_KEY_REQUIRED,
+    /**
+     * The record's timestamp (which the output keeps) is outside the window the output topic accepts
+     * ({@code message.timestamp.before.max.ms} / {@code after.max.ms} with {@code message.timestamp.type=CreateTime}),
+     * within a safety margin of a minute at most. Found from the topic's configuration before the output is sent,
+     * or, rarely, reported by the broker (then as for {@link #OUTPUT_REJECTED}). Not retried.
+     */
+    OUTPUT_TIMESTAMP_REJECTED,
+    /**
+     * The broker or producer refused the output record for a reason the service could not foresee (an
+     * {@code InvalidRecordException}; or a size or timestamp refusal that slipped through the checks). The stream
+     * thread that sent it is replaced, processes again from the last commit, and dead-letters the record this time.
+     * Not retried.
+     */
+    OUTPUT_REJECTED
 }

@@ -10,11 +10,18 @@ import io.embedstream.failure.ImageFailure;
 final class FetchException extends Exception {
     private final transient ImageFailure failure;
     private final boolean retryable;
+    private final long retryAfterMs;
 
     FetchException(ImageFailure failure, boolean retryable, Throwable cause) {
+        this(failure, retryable, -1, cause);
+    }
+
+    /** @param retryAfterMs the wait the server asked for ({@code Retry-After}), or -1 */
+    FetchException(ImageFailure failure, boolean retryable, long retryAfterMs, Throwable cause) {
         super(failure.message(), cause, false, false);
         this.failure = failure;
         this.retryable = retryable;
+        this.retryAfterMs = retryAfterMs;
     }
 
     static FetchException of(FailureReason reason, String source, String message) {
@@ -25,8 +32,16 @@ final class FetchException extends Exception {
         return failure;
     }
 
-    /** True for timeouts and HTTP 5xx: another attempt may succeed. */
+    /**
+     * True for transient failures, where another attempt may succeed: timeouts, connection refused or reset, HTTP
+     * 408, 429 and 5xx other than 501 and 505.
+     */
     boolean retryable() {
         return retryable;
+    }
+
+    /** The wait the server asked for with {@code Retry-After}, or -1. */
+    long retryAfterMs() {
+        return retryAfterMs;
     }
 }

@@ -6,6 +6,7 @@ import io.embedstream.failure.FailureReason;
 import io.embedstream.failure.ImageFailure;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Instant;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * without holding a pool thread.
  *
  * <p><b>Failures are values.</b> Bad input (a bad URI, a refused host, a 404, a timeout, an oversized body)
- * becomes a {@link FetchResult.Failed} with a {@link FailureReason}; nothing is thrown for it. Timeouts and HTTP
- * 5xx are retried up to {@code image.max-retries} times with exponential back-off; 4xx never.
+ * becomes a {@link FetchResult.Failed} with a {@link FailureReason}; nothing is thrown for it. Transient failures
+ * (timeouts, connection refused or reset, HTTP 408, 429 and 5xx but 501 and 505) are retried with exponential
+ * back-off and jitter, honouring {@code Retry-After}, within {@code image.max-retries} and
+ * {@code image.retry.max-elapsed-ms} ({@link RetryPolicy}); permanent ones (404 and other 4xx, a refused host, a bad
+ * URI, an oversized body, TLS and protocol errors) never.
  *
  * <p><b>HTTP.</b> Requests go through Apache HttpClient 5 (see {@link ImageHttpClient}), whose only DNS resolver
  * is the {@link UrlPolicy}: a host name is resolved once per new connection, through the SSRF check, and the
@@ -52,11 +55,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImageFetcher.class);
-    private static final long MAX_BACKOFF_MS = 60_000;
-
     private final ImageConfig config;
     private final RootedFileReader files;
     private final ImageHttpClient http;
+    private final RetryPolicy retries;
     private final ThreadPoolExecutor workers;
     private final Set<CompletableFuture<FetchResult>> pending = ConcurrentHashMap.newKeySet();
     private final FetchListener listener;
@@ -102,6 +104,7 @@ public final class ImageFetcher implements AutoCloseable {
         UrlPolicy policy = new UrlPolicy(config, resolver, remedy);
         this.files = new RootedFileReader(config.roots(), config.maxBytes());
         this.http = new ImageHttpClient(policy, tls, config);
+        this.retries = RetryPolicy.of(config);
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.maxConcurrency(), config.maxConcurrency(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -113,9 +116,9 @@ public final class ImageFetcher implements AutoCloseable {
             log.warn("image.allow-private=true: images may be fetched from private network addresses");
         }
         log.info("Image fetcher ready: max-concurrency={}, roots={}, allow-hosts={}, deny-hosts={}, max-bytes={}, "
-                        + "timeouts connect={}ms read={}ms, max-retries={}, max-redirects={}",
+                        + "timeouts connect={}ms read={}ms, retries {}, max-redirects={}",
                 config.maxConcurrency(), config.roots(), config.allowHosts(), config.denyHosts(), config.maxBytes(),
-                config.connectTimeoutMs(), config.readTimeoutMs(), config.maxRetries(), config.maxRedirects());
+                config.connectTimeoutMs(), config.readTimeoutMs(), retries.describe(), config.maxRedirects());
     }
 
     /**
@@ -213,7 +216,7 @@ public final class ImageFetcher implements AutoCloseable {
         if (closed) { // close() may have run between the check in submitAll and pending.add
             future.completeExceptionally(new IllegalStateException("the image fetcher was closed"));
         }
-        schedule(request, 0, future, 0);
+        schedule(request, 0, future, 0, System.nanoTime());
         return future;
     }
 
@@ -227,17 +230,19 @@ public final class ImageFetcher implements AutoCloseable {
         return new FetchResult.Fetched(request, bytes, request.describe());
     }
 
-    private void schedule(ImageRequest request, int attempt, CompletableFuture<FetchResult> future, long delayMs) {
+    /** @param startNanos when the first attempt was scheduled: the retry budget counts from there */
+    private void schedule(ImageRequest request, int attempt, CompletableFuture<FetchResult> future, long delayMs,
+            long startNanos) {
         Executor executor = delayMs <= 0 ? workers
                 : CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, workers);
         try {
-            executor.execute(() -> attempt(request, attempt, future));
+            executor.execute(() -> attempt(request, attempt, future, startNanos));
         } catch (RejectedExecutionException e) {
             future.completeExceptionally(new IllegalStateException("the image fetcher was closed", e));
         }
     }
 
-    private void attempt(ImageRequest request, int attempt, CompletableFuture<FetchResult> future) {
+    private void attempt(ImageRequest request, int attempt, CompletableFuture<FetchResult> future, long startNanos) {
         if (future.isDone()) {
             return; // cancelled, or the fetcher was closed
         }
@@ -245,17 +250,20 @@ public final class ImageFetcher implements AutoCloseable {
             Body body = fetchOnce(request);
             future.complete(new FetchResult.Fetched(request, body.bytes(), body.source()));
         } catch (FetchException e) {
-            if (e.retryable() && attempt < config.maxRetries() && !closed) {
-                long delay = backoffMs(attempt);
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            long delay = e.retryable() && !closed ? retries.delayMs(attempt + 1, elapsedMs, e.retryAfterMs())
+                    : RetryPolicy.GIVE_UP;
+            if (delay != RetryPolicy.GIVE_UP) {
                 log.debug("Attempt {} for {} failed ({}); retrying in {} ms", attempt + 1, request.describe(),
                         e.getMessage(), delay);
-                schedule(request, attempt + 1, future, delay);
+                schedule(request, attempt + 1, future, delay, startNanos);
                 return;
             }
             ImageFailure failure = e.failure();
-            if (attempt > 0) {
-                failure = failure.withSuffix("; gave up after " + (attempt + 1) + " attempts (image.max-retries="
-                        + config.maxRetries() + ")");
+            if (attempt > 0 || e.retryable()) {
+                failure = failure.withSuffix("; gave up after " + (attempt + 1) + " attempt" + (attempt > 0 ? "s" : "")
+                        + " in " + elapsedMs + " ms (" + retries.describe() + (e.retryAfterMs() >= 0
+                        ? "; the server asked to retry after " + e.retryAfterMs() + " ms" : "") + ")");
             }
             log.debug("Fetch failed: {}", failure);
             future.complete(new FetchResult.Failed(request, failure));
@@ -271,17 +279,6 @@ public final class ImageFetcher implements AutoCloseable {
             future.completeExceptionally(e);
             throw e;
         }
-    }
-
-    /** {@code retry-backoff-ms * 2^attempt}, capped at a minute, with "equal jitter" (half fixed, half random). */
-    private long backoffMs(int attempt) {
-        long delay = config.retryBackoffMs();
-        for (int i = 0; i < attempt && delay < MAX_BACKOFF_MS; i++) {
-            delay *= 2;
-        }
-        delay = Math.min(delay, MAX_BACKOFF_MS);
-        long half = delay / 2;
-        return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
     }
 
     private record Body(byte[] bytes, String source) {}
@@ -342,9 +339,20 @@ public final class ImageFetcher implements AutoCloseable {
                 throw new FetchException(ImageFailure.http(FailureReason.NOT_FOUND, source, status, hopLabel
                         + ": the server answered HTTP " + status + " (not found); expected 200 with the image"), false, null);
             }
+            long retryAfter = status == 429 || status == 503
+                    ? RetryPolicy.retryAfterMs(response.retryAfter(), Instant.now()) : -1;
             throw new FetchException(ImageFailure.http(FailureReason.HTTP_STATUS, source, status, hopLabel
-                    + ": the server answered HTTP " + status + "; expected 200 with the image"), status >= 500, null);
+                    + ": the server answered HTTP " + status + "; expected 200 with the image"),
+                    isTransient(status), retryAfter, null);
         }
+    }
+
+    /**
+     * Statuses another attempt may cure: 408 (request timeout), 429 (too many requests) and 5xx but 501 (not
+     * implemented) and 505 (HTTP version not supported).
+     */
+    static boolean isTransient(int status) {
+        return status == 408 || status == 429 || (status >= 500 && status <= 599 && status != 501 && status != 505);
     }
 
     private static boolean isRedirect(int status) {

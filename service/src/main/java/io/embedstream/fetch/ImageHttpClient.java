@@ -80,8 +80,9 @@ import org.apache.hc.core5.util.Timeout;
  *   <li><b>Size.</b> A Content-Length above {@code image.max-bytes} is refused before the body is read; any
  *       other body is counted while it streams and dropped, with its connection, once it passes the limit.</li>
  *   <li><b>Left to the caller:</b> redirects (HttpClient's redirect handling is off, so the fetcher vets and counts
- *       every hop) and retries after timeouts and 5xx (HttpClient itself only sends a request again, once, when a
- *       reused keep-alive connection turns out to have been closed by the server).</li>
+ *       every hop) and retries after transient failures, which {@link FetchException#retryable()} marks (HttpClient
+ *       itself only sends a request again, once, when a reused keep-alive connection turns out to have been closed
+ *       by the server).</li>
  *   <li><b>Strict parsing, with limits:</b> the answer must start with a status line (HttpClient's default
  *       parser would skip other lines as garbage); a line (status, header or chunk-size line) may have at most
  *       {@value #MAX_LINE_LENGTH} characters, and there may be at most {@value #MAX_HEADER_COUNT} header fields.
@@ -105,10 +106,11 @@ final class ImageHttpClient implements AutoCloseable {
     /**
      * An HTTP answer.
      *
-     * @param location the Location header of a non-2xx answer, or null
-     * @param body     the decoded body of a 2xx answer; empty for others, whose bodies are not kept
+     * @param location   the Location header of a non-2xx answer, or null
+     * @param retryAfter the Retry-After header of a non-2xx answer, or null
+     * @param body       the decoded body of a 2xx answer; empty for others, whose bodies are not kept
      */
-    record Response(int status, String location, byte[] body) {}
+    record Response(int status, String location, String retryAfter, byte[] body) {}
 
     private final CloseableHttpClient client;
     private final ScheduledThreadPoolExecutor timer;
@@ -239,13 +241,15 @@ final class ImageHttpClient implements AutoCloseable {
             HttpEntity entity = response.getEntity();
             if (status < 200 || status >= 300) {
                 Header location = response.getFirstHeader(HttpHeaders.LOCATION);
+                Header retryAfter = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
                 long length = entity == null ? 0 : entity.getContentLength();
                 reuse = length >= 0 && length <= MAX_DRAIN_BYTES;
-                return new Response(status, location == null ? null : location.getValue(), new byte[0]);
+                return new Response(status, location == null ? null : location.getValue(),
+                        retryAfter == null ? null : retryAfter.getValue(), new byte[0]);
             }
             if (entity == null) {
                 reuse = true;
-                return new Response(status, null, new byte[0]);
+                return new Response(status, null, null, new byte[0]);
             }
             long length = entity.getContentLength();
             if (length > maxBytes) {
@@ -256,7 +260,7 @@ final class ImageHttpClient implements AutoCloseable {
             BodyStream raw = new BodyStream(entity.getContent(), deadline);
             byte[] body = readAtMost(coding == null ? raw : new GZIPInputStream(raw, 16 * 1024), length, source, label);
             reuse = raw.ended(); // gzip may stop before the end of the raw stream
-            return new Response(status, null, body);
+            return new Response(status, null, null, body);
         } finally {
             if (reuse) {
                 try {
@@ -334,8 +338,9 @@ final class ImageHttpClient implements AutoCloseable {
                     + host + " within image.read-timeout-ms=" + readTimeoutMs), true, e);
         }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+            // The server may be restarting or briefly down: retried, within the retry budget.
             return new FetchException(ImageFailure.of(FailureReason.IO_ERROR, source, label + ": cannot connect to "
-                    + target.toHostString() + " (" + e.getMessage() + "); expected a server listening there"), false, e);
+                    + target.toHostString() + " (" + e.getMessage() + "); expected a server listening there"), true, e);
         }
         if (e instanceof SSLException) {
             return new FetchException(ImageFailure.of(FailureReason.IO_ERROR, source, label + ": TLS with " + host
@@ -347,11 +352,21 @@ final class ImageHttpClient implements AutoCloseable {
                     + host + " was refused (" + e.getMessage() + "); at most " + MAX_HEADER_COUNT
                     + " header fields and " + MAX_LINE_LENGTH + " characters per line are accepted"), false, e);
         }
-        if (e instanceof ClientProtocolException || e instanceof MalformedChunkCodingException
-                || e instanceof ConnectionClosedException || e instanceof NoHttpResponseException) {
+        if (e instanceof ConnectionClosedException || e instanceof NoHttpResponseException) {
+            // The server closed the connection before or while answering (restarting, overloaded): retried.
             return new FetchException(ImageFailure.of(FailureReason.IO_ERROR, source, label
-                    + ": malformed or incomplete HTTP answer from " + host + " (" + e.getMessage()
+                    + ": incomplete HTTP answer from " + host + ", the server closed the connection ("
+                    + e.getMessage() + ")"), true, e);
+        }
+        if (e instanceof ClientProtocolException || e instanceof MalformedChunkCodingException) {
+            return new FetchException(ImageFailure.of(FailureReason.IO_ERROR, source, label
+                    + ": malformed HTTP answer from " + host + " (" + e.getMessage()
                     + "); expected an HTTP/1.x server"), false, e);
+        }
+        if (e instanceof SocketException) {
+            // A connection reset or broken pipe: the server went away mid-exchange; retried.
+            return new FetchException(ImageFailure.of(FailureReason.IO_ERROR, source, label + ": the connection to "
+                    + host + " failed (" + e.getMessage() + ")"), true, e);
         }
         if (e instanceof ZipException) {
             return new FetchException(ImageFailure.of(FailureReason.IO_ERROR, source, label + ": the gzip-encoded body from "

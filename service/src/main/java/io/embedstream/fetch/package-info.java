@@ -4,7 +4,7 @@
  *
  * <ul>
  *   <li>{@link io.embedstream.fetch.ImageFetcher}: the entry point. Owns a bounded pool of fetch threads, retries
- *       timeouts and 5xx with back-off, follows redirects itself and caps sizes; results are
+ *       transient failures with back-off ({@link io.embedstream.fetch.RetryPolicy}), follows redirects itself and caps sizes; results are
  *       {@link io.embedstream.fetch.FetchResult} values in request order.</li>
  *   <li>The SSRF guard: {@link io.embedstream.fetch.UrlPolicy} (deny and allow lists, one lookup through
  *       {@link io.embedstream.fetch.HostResolver}, address classes from {@code AddressRules}), plugged into the HTTP

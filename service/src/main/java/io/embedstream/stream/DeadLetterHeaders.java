@@ -22,6 +22,11 @@ public final class DeadLetterHeaders {
     public static final String VALUE_OMITTED = PREFIX + "value-omitted";
     /** The size in bytes of the original value, when it was omitted. */
     public static final String ORIGINAL_SIZE = PREFIX + "original-size";
+    /**
+     * The original record's timestamp, when the dead letter carries the time it was written instead (the
+     * dead-letter topic would have refused the original timestamp, or the dead letter is a minimal one).
+     */
+    public static final String ORIGINAL_TIMESTAMP = PREFIX + "original-timestamp";
 
     private DeadLetterHeaders() {}
 

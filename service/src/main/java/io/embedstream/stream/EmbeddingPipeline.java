@@ -18,6 +18,7 @@ import java.util.function.Function;
  * @param sources  re-reads buffered records by offset after a restart
  * @param buffers  what is buffered in this instance, and the drain request at shutdown
  * @param limits   the record sizes the topics and producers take
+ * @param rejections records the producer refused, to be dead-lettered when they come round again
  */
 public record EmbeddingPipeline<T>(
         InputHandler<T> input,
@@ -26,7 +27,8 @@ public record EmbeddingPipeline<T>(
         SourceReader sources,
         BatchBuffers buffers,
         StreamMetrics metrics,
-        RecordLimits limits) {
+        RecordLimits limits,
+        ProducerRejections rejections) {
 
     /**
      * Wires the pipeline: every stream thread gets a batcher whose worker opens its own session of {@code model}
@@ -54,6 +56,7 @@ public record EmbeddingPipeline<T>(
                     output, metrics, limits), batching.maxSize(), batching.lingerMs(), batching.maxInFlight(),
                     embedder.rowLength());
         });
-        return new EmbeddingPipeline<>(input, output, batchers, sources, buffers, metrics, limits);
+        return new EmbeddingPipeline<>(input, output, batchers, sources, buffers, metrics, limits,
+                new ProducerRejections());
     }
 }

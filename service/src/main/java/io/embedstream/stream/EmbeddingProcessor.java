@@ -207,14 +207,16 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             if (p.outcome == null) {
                 break;
             }
-            if (p.outcome.failure() == null) {
+            RecordFailure failure = p.outcome.failure() != null ? p.outcome.failure() : refusal(p);
+            if (failure == null) {
                 OutputWriter.Output out = p.outcome.output();
+                pipeline.rejections().track(out.value(), p.source);
                 context.forward(new Record<>(out.key(), out.value(), p.source.timestamp(),
                         out.over(p.source.headers())), OUTPUT_SINK);
                 pipeline.metrics().forwarded(p.source.timestamp());
                 enriched++;
             } else {
-                deadLetter(p.source, p.outcome.failure());
+                deadLetter(p.source, failure);
             }
             buffer.remove(first.getKey());
             results.pending.pollFirstEntry();
@@ -225,11 +227,37 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
         }
     }
 
+    /**
+     * Why the output topic would refuse this record's output (or did, the last time it was sent), or null. Checked
+     * here rather than left to the producer: under exactly-once a refused send aborts the transaction and stops the
+     * stream thread, and the record would be processed, and refused, again ({@link ProducerRejections}).
+     */
+    private RecordFailure refusal(Pending p) {
+        RecordFailure refused = pipeline.rejections().outputFailure(p.source);
+        if (refused != null) {
+            return refused;
+        }
+        TopicRules rules = pipeline.limits().output();
+        if (!rules.acceptsKey(p.outcome.output().key())) {
+            return new RecordFailure(FailureReason.OUTPUT_KEY_REQUIRED, EmbeddingProcessor.class.getName(),
+                    "the record has no key, and the output topic is compacted (cleanup.policy=compact), which "
+                            + "refuses records without a key");
+        }
+        if (!rules.acceptsTimestamp(p.source.timestamp(), context.currentSystemTimeMs())) {
+            return new RecordFailure(FailureReason.OUTPUT_TIMESTAMP_REJECTED, EmbeddingProcessor.class.getName(),
+                    "its timestamp " + p.source.timestamp() + " (" + java.time.Instant.ofEpochMilli(
+                            p.source.timestamp()) + ") is outside what the output topic accepts ("
+                            + rules.describeTimestampWindow() + ", message.timestamp.type=CreateTime)");
+        }
+        return null;
+    }
+
     private void deadLetter(PendingRecord source, RecordFailure failure) {
         RecordFailure located = new RecordFailure(failure.reason(), failure.errorClass(),
                 "record " + source.coordinates() + ": " + failure.message());
         LOG.warn("Dead-lettered {}: {}", failure.reason(), located.message());
-        context.forward(DeadLetters.of(source, located, pipeline.limits().maxDeadLetterBytes()), DEAD_LETTER_SINK);
+        context.forward(DeadLetters.of(source, located, pipeline.limits(), context.currentSystemTimeMs(),
+                pipeline.rejections().deadLetterRefused(source)), DEAD_LETTER_SINK);
         pipeline.metrics().deadLettered(failure.reason().name());
     }
 

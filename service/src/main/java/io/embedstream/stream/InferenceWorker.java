@@ -126,8 +126,8 @@ final class InferenceWorker<T> implements AutoCloseable {
         } catch (RecordEncodingException e) {
             return Batch.Outcome.failed(RecordFailure.of(FailureReason.OUTPUT_NOT_ENCODABLE, e));
         }
-        long size = (out.key() == null ? 0 : out.key().length) + (out.value() == null ? 0 : out.value().length)
-                + RecordLimits.RECORD_OVERHEAD_BYTES;
+        // The output carries the input's headers as well.
+        long size = RecordLimits.sizeOf(out.key(), out.value(), entry.source().headers());
         if (size > limits.maxOutputBytes()) {
             return Batch.Outcome.failed(new RecordFailure(FailureReason.OUTPUT_TOO_LARGE,
                     InferenceWorker.class.getName(), "the output record would take " + size + " bytes; the output "

@@ -19,8 +19,22 @@ public final class ThreadBatchers<T> implements AutoCloseable {
         this.factory = factory;
     }
 
-    /** The calling stream thread's batcher. */
+    /**
+     * The calling stream thread's batcher. A new one also closes the batchers of stream threads that have died
+     * (a thread replaced after a refused record, see {@link ProducerRejections}), with their workers and sessions.
+     */
     ThreadBatcher<T> forCurrentThread() {
+        ThreadBatcher<T> mine = batchers.get(Thread.currentThread());
+        if (mine != null) {
+            return mine;
+        }
+        List<Thread> dead = batchers.keySet().stream().filter(t -> !t.isAlive()).toList();
+        for (Thread t : dead) {
+            ThreadBatcher<T> orphan = batchers.remove(t);
+            if (orphan != null) {
+                orphan.close();
+            }
+        }
         return batchers.computeIfAbsent(Thread.currentThread(), factory);
     }
 

@@ -51,4 +51,25 @@ class StreamsSettingsTest {
         }
         assertThat(StreamsSettings.of(config(Map.of("batching.linger-ms", "0")))).containsEntry("poll.ms", "2");
     }
+
+    @Test
+    void shouldGiveTransactionsTimeToWaitForImageRetries() {
+        Map<String, String> eos = Map.of("processing.guarantee", "exactly_once_v2");
+        assertThat(StreamsSettings.of(config(eos))).containsEntry("producer.transaction.timeout.ms", "60000");
+        Map<String, String> images = new LinkedHashMap<>(eos);
+        images.putAll(Map.of("input.format", "image-reference", "image.retry.max-elapsed-ms", "100000"));
+        assertThat(StreamsSettings.of(config(images)))
+                .containsEntry("producer.transaction.timeout.ms", Long.toString(100_000 + 2_000 + 10_000 + 15_000));
+        Map<String, String> user = new LinkedHashMap<>(eos);
+        user.put("kafka.transaction.timeout.ms", "900000");
+        assertThat(StreamsSettings.of(config(user))).doesNotContainKey("producer.transaction.timeout.ms");
+        assertThat(StreamsSettings.of(config(Map.of()))).as("at-least-once has no transactions")
+                .doesNotContainKey("producer.transaction.timeout.ms");
+    }
+
+    @Test
+    void shouldNotStopOnARecordWithoutAValidTimestamp() {
+        assertThat(StreamsSettings.of(config(Map.of())))
+                .containsEntry("default.timestamp.extractor", "io.embedstream.stream.InputTimestamps");
+    }
 }

@@ -144,12 +144,23 @@ class ImageFetcherHttpProtocolTest {
     }
 
     @Test
-    void shouldReportAServerThatClosesWithoutAnsweringAsIoErrorWithoutSendingAgain() {
+    void shouldReportAServerThatClosesWithoutAnsweringAsIoErrorWithoutHttpClientSendingAgain() {
         ScriptedHttpServer server = server((head, nth) -> null);
-        ImageFailure f = failure(fetcher(config().build()).fetch(ImageRequest.of("1", server.url("127.0.0.1", "/a.png"))));
+        ImageFailure f = failure(fetcher(config().maxRetries(0).build())
+                .fetch(ImageRequest.of("1", server.url("127.0.0.1", "/a.png"))));
         assertThat(f.reason()).isEqualTo(FailureReason.IO_ERROR);
-        assertThat(f.message()).contains("127.0.0.1");
+        assertThat(f.message()).contains("127.0.0.1").contains("closed the connection");
         assertThat(server.requestHeads()).hasSize(1);
+    }
+
+    @Test
+    void shouldRetryAServerThatClosesWithoutAnsweringWithBackOff() {
+        ScriptedHttpServer server = server((head, nth) -> null);
+        ImageFailure f = failure(fetcher(config().maxRetries(2).build())
+                .fetch(ImageRequest.of("1", server.url("127.0.0.1", "/a.png"))));
+        assertThat(f.reason()).isEqualTo(FailureReason.IO_ERROR);
+        assertThat(f.message()).contains("closed the connection").contains("gave up after 3 attempts");
+        assertThat(server.requestHeads()).hasSize(3);
     }
 
     @Test

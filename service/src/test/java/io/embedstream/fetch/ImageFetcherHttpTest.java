@@ -97,6 +97,86 @@ class ImageFetcherHttpTest {
     }
 
     @Test
+    void shouldRetryConnectionRefusedUntilTheServerComesBack() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/back.png";
+        CompletableFuture<TestHttpServer> later = CompletableFuture.supplyAsync(() -> {
+            try {
+                Thread.sleep(1_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            TestHttpServer back = new TestHttpServer(port);
+            back.serve("/back.png", IMAGE);
+            return back;
+        });
+        try {
+            FetchResult result = fetcher(config().maxRetries(20).retryBackoffMs(50).retryMaxElapsedMs(20_000).build())
+                    .fetch(ImageRequest.of("1", url));
+            assertThat(bytes(result)).isEqualTo(IMAGE);
+            assertThat(later.get().requestCount("/back.png")).isEqualTo(1);
+        } finally {
+            later.get().close();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterConnectionRefusedOnceTheRetryBudgetIsSpent() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        ImageFailure f = failure(fetcher(config().maxRetries(100).retryBackoffMs(50).retryMaxElapsedMs(600).build())
+                .fetch(ImageRequest.of("1", "http://127.0.0.1:" + port + "/gone.png")));
+        assertThat(f.reason()).isEqualTo(FailureReason.IO_ERROR);
+        assertThat(f.message()).contains("cannot connect to 127.0.0.1:" + port).contains("gave up after")
+                .contains("image.retry.max-elapsed-ms=600");
+    }
+
+    @Test
+    void shouldWaitForRetryAfterOn429() {
+        List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.route("/busy.png", ex -> {
+            arrivals.add(System.nanoTime());
+            if (arrivals.size() == 1) {
+                ex.getResponseHeaders().add("Retry-After", "1");
+                TestHttpServer.respond(ex, 429, new byte[0]);
+            } else {
+                TestHttpServer.respond(ex, 200, IMAGE);
+            }
+        });
+        FetchResult result = fetcher(config().build()).fetch(ImageRequest.of("1", server.url("/busy.png")));
+        assertThat(bytes(result)).isEqualTo(IMAGE);
+        assertThat(arrivals).hasSize(2);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(950);
+    }
+
+    @Test
+    void shouldGiveUpAtOnceWhenRetryAfterIsBeyondTheBudget() {
+        server.route("/later.png", ex -> {
+            ex.getResponseHeaders().add("Retry-After", "120");
+            TestHttpServer.respond(ex, 503, new byte[0]);
+        });
+        ImageFailure f = failure(fetcher(config().maxRetries(5).retryMaxElapsedMs(30_000).build())
+                .fetch(ImageRequest.of("1", server.url("/later.png"))));
+        assertThat(f.reason()).isEqualTo(FailureReason.HTTP_STATUS);
+        assertThat(f.httpStatus()).hasValue(503);
+        assertThat(f.message()).contains("gave up after 1 attempt").contains("retry after 120000 ms");
+        assertThat(server.requestCount("/later.png")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotRetry501() {
+        server.route("/odd.png", ex -> TestHttpServer.respond(ex, 501, new byte[0]));
+        ImageFailure f = failure(fetcher(config().maxRetries(3).build()).fetch(ImageRequest.of("1", server.url("/odd.png"))));
+        assertThat(f.reason()).isEqualTo(FailureReason.HTTP_STATUS);
+        assertThat(server.requestCount("/odd.png")).isEqualTo(1);
+    }
+
+    @Test
     void shouldNotRetry404() {
         ImageFailure f = failure(fetcher(config().maxRetries(3).build()).fetch(ImageRequest.of("1", server.url("/missing.png"))));
         assertThat(f.reason()).isEqualTo(FailureReason.NOT_FOUND);

@@ -70,6 +70,7 @@ class EmbeddingTopologyTest {
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> output;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private EmbeddingPipeline<Void> pipeline;
 
     /** Doubles its input; rejects (like a TF assertion) any batch that holds the POISON value. */
     private final InferenceSession doubler = new InferenceSession() {
@@ -106,16 +107,20 @@ class EmbeddingTopologyTest {
     };
 
     private void start(int maxSize, long lingerMs) {
+        start(maxSize, lingerMs, RecordLimits.unlimited());
+    }
+
+    private void start(int maxSize, long lingerMs, RecordLimits limits) {
         FeatureInputHandler handler = new FeatureInputHandler(ConfluentAvroDeserializer.specific(registry,
                 FeatureRecord.class), new long[] {3});
         Enricher enricher = new Enricher(new OutputMetadata("doubler", "7", "y", "none", "l2"),
                 Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC));
         BatchingConfig batching = new BatchingConfig(maxSize, lingerMs, 2);
         // Batches run on the calling thread, so that a full batch's results are forwarded before pipeInput returns.
-        EmbeddingPipeline<Void> pipeline = EmbeddingPipeline.create(handler,
+        pipeline = EmbeddingPipeline.create(handler,
                 new EnrichedRecordWriter<>(enricher, new ConfluentAvroSerializer<>(registry, true), "out"), model,
                 new Postprocessor(Pooling.NONE, Normalization.L2), batching, NO_SOURCES, buffers, metrics,
-                RecordLimits.unlimited(), name -> new DirectExecutorService());
+                limits, name -> new DirectExecutorService());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -255,5 +260,102 @@ class EmbeddingTopologyTest {
         assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.MESSAGE))
                 .contains("assertion failed: input must be < 100");
         assertThat(batchSizes.get(0)).isEqualTo(5);
+    }
+
+    private static final Instant NOW = Instant.parse("2026-11-29T00:00:00Z");
+    private static final TopicRules COMPACTED = new TopicRules(true, true, Long.MAX_VALUE, Long.MAX_VALUE);
+    private static final TopicRules LAST_DAY = new TopicRules(false, true, Duration.ofDays(1).toMillis(),
+            Duration.ofHours(1).toMillis());
+
+    private static RecordLimits limits(TopicRules output, TopicRules deadLetter) {
+        return new RecordLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, output, deadLetter);
+    }
+
+    @Test
+    void shouldDeadLetterARecordWithoutKeyWhenTheOutputTopicIsCompacted() {
+        start(2, 60_000, limits(COMPACTED, TopicRules.ANY));
+        input.pipeInput((byte[]) null, feature("keyless", 1, 2, 3), NOW);
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), feature("keyed", 1, 2, 3), NOW);
+
+        assertThat(outputs()).extracting(EnrichedRecord::getId).containsExactly("keyed");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("OUTPUT_KEY_REQUIRED");
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.MESSAGE))
+                .startsWith("record in-0@0: the record has no key, and the output topic is compacted");
+        assertThat(dead.key()).isNull();
+        assertThat(dead.value()).isEqualTo(feature("keyless", 1, 2, 3));
+    }
+
+    @Test
+    void shouldDeadLetterARecordWhoseTimestampTheOutputTopicRefuses() {
+        start(3, 60_000, limits(LAST_DAY, TopicRules.ANY));
+        Instant old = NOW.minus(Duration.ofDays(3));
+        input.pipeInput("a".getBytes(StandardCharsets.UTF_8), feature("old", 1, 2, 3), old);
+        input.pipeInput("b".getBytes(StandardCharsets.UTF_8), feature("future", 1, 2, 3), NOW.plus(Duration.ofHours(2)));
+        input.pipeInput("c".getBytes(StandardCharsets.UTF_8), feature("recent", 1, 2, 3), NOW.minus(Duration.ofHours(20)));
+
+        assertThat(outputs()).extracting(EnrichedRecord::getId).containsExactly("recent");
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))
+                .containsExactly("OUTPUT_TIMESTAMP_REJECTED", "OUTPUT_TIMESTAMP_REJECTED");
+        assertThat(DeadLetterHeaders.get(dead.get(0).headers(), DeadLetterHeaders.MESSAGE))
+                .contains("message.timestamp.before.max.ms=86400000");
+        assertThat(dead.get(0).timestamp()).as("the dead-letter topic takes any timestamp").isEqualTo(old.toEpochMilli());
+    }
+
+    @Test
+    void shouldGiveADeadLetterAKeyAndATimestampTheDeadLetterTopicTakes() {
+        TopicRules compactedLastDay = new TopicRules(true, true, Duration.ofDays(1).toMillis(), Long.MAX_VALUE);
+        start(1, 0, limits(TopicRules.ANY, compactedLastDay));
+        Instant old = NOW.minus(Duration.ofDays(3));
+        input.pipeInput((byte[]) null, new byte[] {9, 9, 9}, old);
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNDECODABLE");
+        assertThat(dead.key()).asString(StandardCharsets.UTF_8).isEqualTo("in-0@0");
+        assertThat(dead.value()).containsExactly(9, 9, 9);
+        assertThat(dead.timestamp()).isEqualTo(NOW.toEpochMilli());
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.ORIGINAL_TIMESTAMP))
+                .isEqualTo(Long.toString(old.toEpochMilli()));
+    }
+
+    @Test
+    void shouldDeadLetterARecordWhoseOutputTheProducerRefusedBefore() {
+        start(2, 60_000);
+        // What ProducerFailureHandler notes when the broker refuses the output of in-0@1; the stream thread is then
+        // replaced and processes the record again.
+        byte[] refusedValue = new byte[] {1};
+        pipeline.rejections().track(refusedValue, new PendingRecord("in", 0, 1, 0, null, null, null));
+        pipeline.rejections().outputRefused(refusedValue, io.embedstream.failure.FailureReason.OUTPUT_REJECTED,
+                "the out topic refused the output record: Compacted topic cannot accept message without key");
+
+        input.pipeInput("a".getBytes(StandardCharsets.UTF_8), feature("fine", 1, 2, 3), NOW);
+        input.pipeInput("b".getBytes(StandardCharsets.UTF_8), feature("refused", 1, 2, 3), NOW);
+
+        assertThat(outputs()).extracting(EnrichedRecord::getId).containsExactly("fine");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("OUTPUT_REJECTED");
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.OFFSET)).isEqualTo("1");
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.MESSAGE))
+                .isEqualTo("record in-0@1: the out topic refused the output record: Compacted topic cannot accept "
+                        + "message without key");
+        assertThat(dead.value()).isEqualTo(feature("refused", 1, 2, 3));
+    }
+
+    @Test
+    void shouldWriteAMinimalDeadLetterWhenTheProducerRefusedTheFullOne() {
+        start(1, 0);
+        assertThat(pipeline.rejections().deadLetterRefused(new ProducerRejections.Source("in", 0, 0))).isTrue();
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), new byte[] {9, 9, 9}, NOW.minusSeconds(5));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("UNDECODABLE");
+        assertThat(dead.key()).isNull();
+        assertThat(dead.value()).isNull();
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.VALUE_OMITTED)).isEqualTo("true");
+        assertThat(DeadLetterHeaders.get(dead.headers(), DeadLetterHeaders.ORIGINAL_SIZE)).isEqualTo("3");
+        assertThat(dead.timestamp()).isEqualTo(NOW.toEpochMilli());
+        assertThat(pipeline.rejections().deadLetterRefused(new ProducerRejections.Source("in", 0, 0)))
+                .as("a refused minimal dead letter cannot be helped").isFalse();
     }
 }

@@ -24,6 +24,8 @@ public final class OutputReader implements AutoCloseable {
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final Map<String, float[]> embeddings = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> firstSeenByEmbeddedAt =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -46,6 +48,7 @@ public final class OutputReader implements AutoCloseable {
                         }
                         embeddings.put(e.getId(), v);
                         total.incrementAndGet();
+                        firstSeenByEmbeddedAt.putIfAbsent(e.getEmbeddedAt().toEpochMilli(), System.currentTimeMillis());
                     }
                 }
             }
@@ -57,6 +60,16 @@ public final class OutputReader implements AutoCloseable {
     /** Records read, duplicates included. */
     public long total() {
         return total.get();
+    }
+
+    /**
+     * When this reader first saw an output record that was embedded at or after {@code epochMs} (by its
+     * {@code embeddedAt}, the wall-clock time the service enriched it), in epoch milliseconds; null if none yet.
+     * With {@code read_committed} that is when the first output of an instance started at {@code epochMs} became
+     * visible to consumers.
+     */
+    public Long firstSeenEmbeddedSince(long epochMs) {
+        return firstSeenByEmbeddedAt.tailMap(epochMs, true).values().stream().min(Long::compare).orElse(null);
     }
 
     public int distinct() {

@@ -60,6 +60,25 @@ public final class ServiceProcess {
         return process.exitValue();
     }
 
+    /** SIGTERM, without waiting: the service drains, commits and leaves its group; see {@link #awaitExit}. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /**
+     * Waits for the process to end.
+     *
+     * @return its exit code
+     * @throws AssertionError if it is still running after {@code timeout} (it is then killed)
+     */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the service did not stop within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

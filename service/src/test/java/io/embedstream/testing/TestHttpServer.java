@@ -37,8 +37,16 @@ public final class TestHttpServer implements AutoCloseable {
     private volatile Handler fallback = ex -> respond(ex, 404, new byte[0]);
 
     public TestHttpServer() {
+        this(0);
+    }
+
+    /**
+     * A server on a given port of 127.0.0.1 (0: any free port), for tests that stop a server and start another on
+     * the same port (an outage).
+     */
+    public TestHttpServer(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 200);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 200);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
