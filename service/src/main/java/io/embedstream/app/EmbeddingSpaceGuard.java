@@ -4,6 +4,7 @@ import io.embedstream.config.ConfigException;
 import io.embedstream.stream.EmbeddingSpace;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -53,20 +53,17 @@ final class EmbeddingSpaceGuard {
         int headerless = 0;
         int empty = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
-            for (PartitionInfo info : partitions) {
-                TopicPartition tp = new TopicPartition(topic, info.partition());
-                Optional<ConsumerRecord<byte[], byte[]>> last = lastRecord(consumer, tp);
-                if (last.isEmpty()) {
-                    empty++;
-                    continue;
-                }
-                Optional<String> id = EmbeddingSpace.idOf(last.get().headers());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            Map<TopicPartition, ConsumerRecord<byte[], byte[]>> lastRecords = lastRecords(consumer, partitions);
+            empty = partitions.size() - lastRecords.size();
+            for (ConsumerRecord<byte[], byte[]> last : lastRecords.values()) {
+                Optional<String> id = EmbeddingSpace.idOf(last.headers());
                 if (id.isEmpty()) {
                     headerless++;
                 } else if (!id.get().equals(space.id())) {
-                    others.add(new Found(tp, last.get().offset(), id.get(),
-                            EmbeddingSpace.descriptionOf(last.get().headers()).orElse("(no description header)")));
+                    others.add(new Found(new TopicPartition(last.topic(), last.partition()), last.offset(), id.get(),
+                            EmbeddingSpace.descriptionOf(last.headers()).orElse("(no description header)")));
                 }
             }
         } catch (KafkaException e) {
@@ -98,38 +95,49 @@ final class EmbeddingSpaceGuard {
                 message.indexOf(". Embeddings of")));
     }
 
-    /** The last record of {@code tp} that read_committed sees, reading backwards from the end in growing windows. */
-    static Optional<ConsumerRecord<byte[], byte[]>> lastRecord(KafkaConsumer<byte[], byte[]> consumer,
-            TopicPartition tp) {
-        consumer.assign(List.of(tp));
-        long begin = consumer.beginningOffsets(List.of(tp), TIMEOUT).get(tp);
-        long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp); // the last stable offset, under read_committed
+    /**
+     * The last record that read_committed sees of each partition (absent: none), reading backwards from the end in
+     * growing windows; all partitions at once, so that a topic of many partitions costs a few round trips, not a few
+     * per partition.
+     */
+    static Map<TopicPartition, ConsumerRecord<byte[], byte[]>> lastRecords(KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> partitions) {
+        Map<TopicPartition, ConsumerRecord<byte[], byte[]>> found = new HashMap<>();
+        if (partitions.isEmpty()) {
+            return found;
+        }
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT); // last stable offsets (read_committed)
+        List<TopicPartition> pending = partitions.stream().filter(tp -> end.get(tp) > begin.get(tp)).toList();
         long window = 4;
-        while (end > begin) {
-            long from = Math.max(begin, end - window);
-            consumer.seek(tp, from);
-            ConsumerRecord<byte[], byte[]> last = null;
+        while (!pending.isEmpty()) {
+            consumer.assign(pending);
+            Map<TopicPartition, Long> from = new HashMap<>();
+            for (TopicPartition tp : pending) {
+                from.put(tp, Math.max(begin.get(tp), end.get(tp) - window));
+                consumer.seek(tp, from.get(tp));
+            }
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(tp, TIMEOUT) < end) {
+            while (pending.stream().anyMatch(tp -> consumer.position(tp, TIMEOUT) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading offsets " + from + ".." + end + " of " + tp
+                    throw new IllegalStateException("reading the last " + window + " offsets of " + pending
                             + " took longer than " + TIMEOUT);
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100)).records(tp)) {
-                    if (r.offset() < end) {
-                        last = r;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() < end.get(tp)) {
+                        found.put(tp, r);
                     }
                 }
             }
-            if (last != null) {
-                return Optional.of(last);
-            }
-            if (from == begin || window >= MAX_WINDOW) {
-                break;
-            }
+            long tried = window;
+            // Partitions whose window held only transaction markers look further back, up to MAX_WINDOW offsets.
+            pending = pending.stream()
+                    .filter(tp -> !found.containsKey(tp) && from.get(tp) > begin.get(tp) && tried < MAX_WINDOW).toList();
             window = Math.min(window * 8, MAX_WINDOW);
         }
-        return Optional.empty();
+        return found;
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(Map<String, String> kafka) {
@@ -146,6 +154,7 @@ final class EmbeddingSpaceGuard {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedstream-space-check");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10"); // it reads bounded ranges: no point waiting for more
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }
