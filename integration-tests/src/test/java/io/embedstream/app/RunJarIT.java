@@ -131,7 +131,7 @@ class RunJarIT {
         Process process = java(Map.of("TF_CPP_MIN_LOG_LEVEL", "1", "EMBEDSTREAM_LOGGING_FORMAT", "json"),
                 "run", "--set", "application-id=" + TestTopics.unique("jar-app"),
                 "--set", "topics.input=" + input, "--set", "topics.output=" + output,
-                "--set", "kafka.bootstrap.servers=" + bootstrap, "--set", "kafka.state.dir=" + work.resolve("state"),
+                "--set", "kafka.bootstrap.servers=" + bootstrap, "--set", "kafka.state.dir=" + stateDir(),
                 "--set", "kafka.max.poll.record=100",
                 "--set", "registry.url=" + registryUrl, "--set", "model.dir=" + TestData.model("grenade-mlp"),
                 "--set", "model.layer=dense_761", "--set", "logging.progress-interval-ms=1000",
@@ -199,5 +199,14 @@ class RunJarIT {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A state directory outside the OS temp folder: Kafka Streams rightly warns about a state directory there (the OS
+     * may clear it), and this run is to show a start without warnings the user cannot act on.
+     */
+    private static Path stateDir() throws java.io.IOException {
+        return Files.createDirectories(Path.of("target", "run-jar-state")).toAbsolutePath()
+                .resolve(java.util.UUID.randomUUID().toString());
     }
 }
