@@ -14,6 +14,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess {
 
+    /** Children still running when the test JVM exits (a test that failed before it stopped them) are killed. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "service-process-cleanup"));
+    }
+
     private final Process process;
     private final Path log;
 
@@ -38,6 +46,8 @@ public final class ServiceProcess {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
             return new ServiceProcess(process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the service process", e);
