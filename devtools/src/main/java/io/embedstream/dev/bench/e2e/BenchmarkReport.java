@@ -379,8 +379,14 @@ final class BenchmarkReport {
 
     private void warmup(Path charts, List<Path> written) {
         md.append("## Warm-up\n\n");
-        md.append("Each configuration runs in a fresh JVM, so each needs its own warm-up: its first records are not "
-                + "timed. The chart shows, for round 1, the output rate per window of one eighth of the timed records "
+        md.append(String.format(Locale.ROOT, "Each configuration runs in a fresh JVM, so each needs its own warm-up. "
+                + "On two cores the C2 compiler needs tens of seconds of steady work before it stops competing with "
+                + "the work itself: in a probe with a few seconds of warm-up, its threads took more than a third of "
+                + "the CPU while the records were timed, and the service ran at 60%% of the rate it reached once "
+                + "compiled. So every worker JVM first processes the model's input in passes of its own (each a "
+                + "separate application writing to a scratch topic) for %.0f s (`--jit-warmup-seconds`), and then, "
+                + "in the measured run, its first records are not timed either. ", plan.jitWarmupSeconds()));
+        md.append("The chart shows, for round 1, the output rate per window of one eighth of the timed records "
                 + "from the first output on. A run counts as settled when the rate of its last warm-up window and the "
                 + "rates of the two halves of its timed records agree within ±10%; the JIT column is the JVM's compile "
                 + "time during the timed records as a share of their wall time, summed over its compiler threads (C2 "
@@ -477,8 +483,9 @@ final class BenchmarkReport {
                 + "the service's histograms `embedstream.batch.size` (buckets at powers of two) and "
                 + "`embedstream.batch.partitions`, subtracted between the start and the end of the timed part.%n",
                 plan.loadShare() * 100, plan.loadWarmupSeconds(), plan.loadSeconds()));
-        md.append("- **Warm-up.** See [Warm-up](#warm-up): the warm-up record counts per model are options "
-                + "(`--warmup`), and every run reports whether it had settled.\n");
+        md.append(String.format(Locale.ROOT, "- **Warm-up.** See [Warm-up](#warm-up): %.0f s of JIT warm-up passes in "
+                + "each worker JVM (`--jit-warmup-seconds`), then the first records of the measured run (`--warmup`, "
+                + "per model); every run reports whether it had settled.%n", plan.jitWarmupSeconds()));
     }
 
     private ObjectNode modelJson(String model) {

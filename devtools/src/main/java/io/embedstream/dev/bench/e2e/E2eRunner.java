@@ -311,6 +311,7 @@ final class E2eRunner {
         switch (spec.kind()) {
             case SERVICE -> {
                 args.add("service");
+                config.put("ops.port", "0");
                 config.put("kafka.state.dir", work.resolve("state").resolve(id).toString());
                 config.put("batching.max-size", Integer.toString(spec.maxSize()));
                 config.put("batching.linger-ms", Integer.toString(lingerMs));
@@ -326,6 +327,13 @@ final class E2eRunner {
             case NAIVE -> args.addAll(List.of("naive", "--batch", Integer.toString(spec.maxSize())));
         }
         args.addAll(sets(config));
+        if (plan.jitWarmupSeconds() > 0) {
+            // Warm-up passes read the model's preloaded input, also for the fixed-rate runs whose own input is live.
+            cluster.createTopics(Plan.THROUGHPUT_PARTITIONS, JitWarmup.scratchTopic(output));
+            args.addAll(List.of("--jit-warmup-seconds", Double.toString(plan.jitWarmupSeconds()),
+                    "--jit-warmup-records", Long.toString(model.warmup() + model.records()),
+                    "--jit-warmup-input", inputTopic(model)));
+        }
         return args;
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,6 +75,11 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Seconds of each fixed-rate run before and in its timed part (default: 10,12; --smoke: 2,3).")
     List<Double> loadSeconds;
 
+    @Option(names = "--jit-warmup-seconds", paramLabel = "S",
+            description = "Seconds each worker JVM processes the model's input in warm-up passes before its measured "
+                    + "run, so that the JIT has settled (default: 25; --smoke: 0). See BENCHMARKS.md, Warm-up.")
+    Double jitWarmupSeconds;
+
     @Option(names = "--roof-seconds", paramLabel = "S",
             description = "Timed seconds per TF roof batch size (default: 3; --smoke: 0.3).")
     Double roofSeconds;
@@ -109,8 +115,9 @@ public final class EndToEndBench implements Callable<Integer> {
             List<Path> written = new BenchmarkReport(plan, runner.results(), runner.facts(), run).write(out);
             written.forEach(p -> progress.printf("wrote %s%n", p));
         } catch (RuntimeException e) {
+            LoggerFactory.getLogger(EndToEndBench.class).error("bench e2e failed", e);
             spec.commandLine().getErr().printf("bench e2e failed: %s%n(logs of every JVM are kept in %s)%n",
-                    e.getMessage(), work);
+                    e.getMessage() != null ? e.getMessage() : e.toString(), work);
             spec.commandLine().getErr().flush();
             return 1;
         }
@@ -148,6 +155,7 @@ public final class EndToEndBench implements Callable<Integer> {
         String options = jvmOptions != null ? jvmOptions : smoke ? "-Xmx512m" : "-Xmx2g";
         return new Plan(chosen, n, List.of(1, 8, 32, 64, 128), positive("--roof-seconds", roofSeconds, smoke ? 0.3 : 3),
                 smoke ? 1 : 20, positive("--load-seconds", load.get(0), 0), positive("--load-seconds", load.get(1), 0), 0.5,
+                jitWarmupSeconds != null ? jitWarmupSeconds : smoke ? 0 : 25,
                 options.isBlank() ? List.of() : Arrays.asList(options.strip().split("\\s+")), command());
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,7 +61,6 @@ final class NaivePeerWorker implements Callable<Integer> {
 
     private final LongAdder processed = new LongAdder();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile boolean running = true;
 
     @Override
     public Integer call() throws Exception {
@@ -69,11 +69,7 @@ final class NaivePeerWorker implements Callable<Integer> {
         CompletableFuture<Void> stop = channel.serve(() -> Map.of("records", processed.sum(), "failed",
                 failure.get() != null));
         try (EmbeddingModel model = ModelLoader.load(config.model(), 1);
-                InferenceSession session = model.openSession();
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(config),
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(config),
-                        new ByteArraySerializer(), new ByteArraySerializer())) {
+                InferenceSession session = model.openSession()) {
             ModelDescription description = model.description();
             long[] shape = description.input().shape();
             long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
@@ -83,20 +79,56 @@ final class NaivePeerWorker implements Callable<Integer> {
                     config.embedding().pooling().toString(), config.embedding().normalize().toString());
             Embedder embedder = new Embedder(postprocessor, rowShape);
             PeerCodec codec = PeerCodec.of(config, rowShape, metadata);
-            consumer.subscribe(List.of(config.topics().input()));
-            Thread thread = new Thread(() -> loop(consumer, producer, session, embedder, codec, config.topics().output()),
-                    "naive-peer");
-            thread.start();
-            channel.send("ready", Map.of());
-            stop.join();
-            running = false;
-            consumer.wakeup();
-            thread.join(Duration.ofSeconds(60).toMillis());
+            options.warmUp(pass -> start(pass, session, embedder, codec, new LongAdder()));
+            try (Loop loop = start(config, session, embedder, codec, processed)) {
+                channel.send("ready", Map.of());
+                stop.join();
+            }
         }
         if (failure.get() != null) {
             throw new IllegalStateException("the naive peer failed", failure.get());
         }
         return 0;
+    }
+
+    /** One poll loop on a thread of its own, with its own consumer and producer; closing it stops it. */
+    private final class Loop implements JitWarmup.Pass {
+        final KafkaConsumer<byte[], byte[]> consumer;
+        final KafkaProducer<byte[], byte[]> producer;
+        final LongAdder counter;
+        final AtomicBoolean running = new AtomicBoolean(true);
+        Thread thread;
+
+        Loop(AppConfig config, LongAdder counter) {
+            this.consumer = new KafkaConsumer<>(consumerProps(config), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            this.producer = new KafkaProducer<>(producerProps(config), new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            this.counter = counter;
+        }
+
+        @Override
+        public long processed() {
+            return counter.sum();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            consumer.wakeup();
+            thread.join(Duration.ofSeconds(60).toMillis());
+            producer.close();
+            consumer.close();
+        }
+    }
+
+    private Loop start(AppConfig config, InferenceSession session, Embedder embedder, PeerCodec codec,
+            LongAdder counter) {
+        Loop loop = new Loop(config, counter);
+        loop.consumer.subscribe(List.of(config.topics().input()));
+        loop.thread = new Thread(() -> loop(loop, session, embedder, codec, config.topics().output()), "naive-peer");
+        loop.thread.start();
+        return loop;
     }
 
     private Map<String, Object> consumerProps(AppConfig config) {
@@ -118,8 +150,9 @@ final class NaivePeerWorker implements Callable<Integer> {
      * {@code consume(num_messages=64, timeout=1.0)}, a batch is taken once 64 records are there or the first of
      * them has waited a second; records polled beyond the batch wait for the next one.
      */
-    private void loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-            InferenceSession session, Embedder embedder, PeerCodec codec, String output) {
+    private void loop(Loop loop, InferenceSession session, Embedder embedder, PeerCodec codec, String output) {
+        KafkaConsumer<byte[], byte[]> consumer = loop.consumer;
+        KafkaProducer<byte[], byte[]> producer = loop.producer;
         float[] rows = new float[batch * codec.rowLength()];
         ArrayDeque<ConsumerRecord<byte[], byte[]>> polled = new ArrayDeque<>();
         List<DecodedInput<Void>> inputs = new ArrayList<>(batch);
@@ -127,7 +160,7 @@ final class NaivePeerWorker implements Callable<Integer> {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         long firstWaiting = -1;
         try {
-            while (running) {
+            while (loop.running.get()) {
                 if (polled.size() < batch) {
                     consumer.poll(Duration.ofMillis(50)).forEach(polled::add);
                 }
@@ -162,7 +195,7 @@ final class NaivePeerWorker implements Callable<Integer> {
                 }
                 producer.flush();
                 consumer.commitSync(offsets);
-                processed.add(inputs.size());
+                loop.counter.add(inputs.size());
                 firstWaiting = polled.isEmpty() ? -1 : System.nanoTime();
             }
         } catch (WakeupException e) {

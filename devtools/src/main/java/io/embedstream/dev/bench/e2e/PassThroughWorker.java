@@ -56,6 +56,23 @@ final class PassThroughWorker implements Callable<Integer> {
                 Objects.requireNonNullElse(config.model().layer(), "output"), config.embedding().pooling().toString(),
                 config.embedding().normalize().toString());
         PeerCodec codec = PeerCodec.of(config, rowShape.stream().mapToLong(Long::longValue).toArray(), metadata);
+        options.warmUp(pass -> {
+            processed.reset();
+            KafkaStreams streams = new KafkaStreams(topology(pass, codec), StreamsSettings.of(pass));
+            streams.start();
+            return new JitWarmup.Pass() {
+                @Override
+                public long processed() {
+                    return processed.sum();
+                }
+
+                @Override
+                public void close() {
+                    streams.close(Duration.ofSeconds(30));
+                }
+            };
+        });
+        processed.reset();
         WorkerChannel channel = options.channel();
         try (KafkaStreams streams = new KafkaStreams(topology(config, codec), StreamsSettings.of(config))) {
             CompletableFuture<Void> stop = channel.serve(() -> Map.of("records", processed.sum(), "failed",

@@ -13,12 +13,14 @@ import java.util.List;
  * @param loadWarmupSeconds    seconds at the fixed rate before a load run's timed part
  * @param loadSeconds          the timed part of a load run
  * @param loadShare            the load runs' input rate, as a share of embedstream's saturation (max-size 64, 1 thread)
+ * @param jitWarmupSeconds     seconds of JIT warm-up passes over the model's input in each worker JVM before its
+ *                             measured run ({@link JitWarmup})
  * @param jvmOptions           options of every JVM the bench starts
  * @param command              the command line, for the report
  */
 record Plan(List<BenchModel> models, int rounds, List<Integer> roofBatches, double roofSeconds,
         double roofMaxWarmupSeconds, double loadWarmupSeconds, double loadSeconds, double loadShare,
-        List<String> jvmOptions, String command) {
+        double jitWarmupSeconds, List<String> jvmOptions, String command) {
 
     /** Input partitions of the throughput runs: one per stream thread of the 2-thread configurations. */
     static final int THROUGHPUT_PARTITIONS = 2;

@@ -32,6 +32,21 @@ final class ServiceWorker implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig config = options.config();
+        options.warmUp(pass -> {
+            EmbedService service = EmbedService.start(pass);
+            return new JitWarmup.Pass() {
+                @Override
+                public long processed() {
+                    var enriched = service.meterRegistry().find("embedstream.records.enriched").counter();
+                    return enriched == null ? 0 : (long) enriched.count();
+                }
+
+                @Override
+                public void close() {
+                    service.close();
+                }
+            };
+        });
         WorkerChannel channel = options.channel();
         AtomicReference<EmbedService> started = new AtomicReference<>();
         // The service's own registry is Prometheus's, whose histogram buckets count from the start of the run.

@@ -20,6 +20,25 @@ final class WorkerOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Configuration keys, as for `run --set`.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--jit-warmup-seconds", defaultValue = "0",
+            description = "Seconds of warm-up passes over the input before the measured run (JitWarmup).")
+    double jitWarmupSeconds;
+
+    @Option(names = "--jit-warmup-records", defaultValue = "0", description = "Records per warm-up pass.")
+    long jitWarmupRecords;
+
+    @Option(names = "--jit-warmup-input", description = "The topic the warm-up passes read (default: the run's input).")
+    String jitWarmupInput;
+
+    /** Runs the JIT warm-up passes ({@link JitWarmup}) with this worker's settings. */
+    void warmUp(JitWarmup.Starter starter) throws Exception {
+        Map<String, String> passSettings = new LinkedHashMap<>(settings);
+        if (jitWarmupInput != null) {
+            passSettings.put("topics.input", jitWarmupInput);
+        }
+        JitWarmup.run(passSettings, jitWarmupSeconds, jitWarmupRecords, starter);
+    }
+
     AppConfig config() {
         return new ConfigLoader().load(null, Map.of(), settings);
     }
