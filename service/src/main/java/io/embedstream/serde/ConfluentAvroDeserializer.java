@@ -46,10 +46,22 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
 
     /** The outcome of resolving one writer schema to the reader schema: a reader, or why there is none. */
     private record Resolved<T>(Schema writer, DatumReader<T> reader, List<String> problems,
-            ThreadLocal<ResolvingDecoder> resolvers) {
-        Resolved(Schema writer, DatumReader<T> reader, List<String> problems, Schema readerSchema) {
-            this(writer, reader, problems, readerSchema == null || !problems.isEmpty() ? null
-                    : ThreadLocal.withInitial(() -> newResolver(writer, readerSchema)));
+            ThreadLocal<ResolvingDecoder> resolvers, Schema.Field[] plainFields) {
+        Resolved(Schema writer, DatumReader<T> reader, List<String> problems, Schema readerSchema,
+                Schema.Field[] readerFields) {
+            this(writer, reader, problems, plain(writer, readerSchema) || !problems.isEmpty() ? null
+                    : ThreadLocal.withInitial(() -> newResolver(writer, readerSchema)),
+                    readerSchema == null ? fieldsOf(writer) : plain(writer, readerSchema) ? readerFields : null);
+        }
+
+        private static Schema.Field[] fieldsOf(Schema schema) {
+            return schema.getType() == Schema.Type.RECORD ? schema.getFields().toArray(Schema.Field[]::new)
+                    : new Schema.Field[0];
+        }
+
+        /** Whether bodies of this writer schema are read as they are, without a resolving decoder. */
+        private static boolean plain(Schema writer, Schema readerSchema) {
+            return readerSchema == null || writer == readerSchema || writer.equals(readerSchema);
         }
 
         /** This thread's resolving decoder from the writer schema to the reader schema (they are not thread-safe). */
@@ -133,10 +145,8 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
      */
     public <R> R read(byte[] data, BodyReader<R> body) {
         return decodeWith(data, (resolution, decoder) -> {
-            if (resolution.writer() == readerSchema || readerSchema == null
-                    || resolution.writer().equals(readerSchema)) {
-                return body.read(decoder, readerSchema == null ? resolution.writer().getFields().toArray(Schema.Field[]::new)
-                        : readerFields);
+            if (resolution.plainFields() != null) {
+                return body.read(decoder, resolution.plainFields());
             }
             ResolvingDecoder resolving = resolution.resolvingDecoder();
             resolving.configure(decoder);
@@ -210,8 +220,8 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
         Schema reader = readerSchema != null ? readerSchema : writer;
         List<String> problems = readerSchema == null ? List.of() : AvroCompatibility.readProblems(reader, writer);
         Resolved<T> resolution = problems.isEmpty()
-                ? new Resolved<>(writer, createReader(writer, reader), List.of(), readerSchema)
-                : new Resolved<>(writer, null, List.copyOf(problems), readerSchema);
+                ? new Resolved<>(writer, createReader(writer, reader), List.of(), readerSchema, readerFields)
+                : new Resolved<>(writer, null, List.copyOf(problems), readerSchema, readerFields);
         Resolved<T> previous = resolved.putIfAbsent(id, resolution);
         return previous != null ? previous : resolution;
     }

@@ -76,7 +76,18 @@ final class Batch<T> {
 
     /** How many input partitions its records come from. */
     int partitions() {
-        return (int) entries.stream().map(e -> e.source().topic() + "-" + e.source().partition()).distinct().count();
+        List<PendingRecord> distinct = new ArrayList<>();
+        next:
+        for (Entry<T> e : entries) {
+            PendingRecord source = e.source();
+            for (PendingRecord seen : distinct) {
+                if (seen.partition() == source.partition() && seen.topic().equals(source.topic())) {
+                    continue next;
+                }
+            }
+            distinct.add(source);
+        }
+        return distinct.size();
     }
 
     /** Wall-clock time when the first record was added (or the batch was opened, while it is empty). */

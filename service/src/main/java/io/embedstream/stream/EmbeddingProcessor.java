@@ -201,6 +201,7 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
     private void forwardFinished() {
         batcher.collect();
         int enriched = 0;
+        int removed = 0;
         while (!results.pending.isEmpty()) {
             Map.Entry<Long, Pending> first = results.pending.firstEntry();
             Pending p = first.getValue();
@@ -220,7 +221,10 @@ public final class EmbeddingProcessor<T> implements Processor<byte[], byte[], by
             }
             buffer.remove(first.getKey());
             results.pending.pollFirstEntry();
-            pipeline.buffers().removed(1);
+            removed++;
+        }
+        if (removed > 0) {
+            pipeline.buffers().removed(removed);
         }
         if (enriched > 0) {
             pipeline.metrics().enriched(enriched);

@@ -3,9 +3,9 @@ package io.embedstream.stream;
 import io.embedstream.failure.FailureReason;
 import io.embedstream.failure.RecordFailure;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -48,7 +48,7 @@ public final class ProducerRejections {
     private record Rejection(RecordFailure output, int deadLetterRefusals) {}
 
     private final Map<byte[], Source> forwarded = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Map<Source, Rejection> rejected = new HashMap<>();
+    private final Map<Source, Rejection> rejected = new ConcurrentHashMap<>(); // almost always empty
     private final AtomicBoolean replace = new AtomicBoolean();
 
     /** Remembers which input record an output value was written for, while the producer may still refuse it. */
@@ -66,10 +66,8 @@ public final class ProducerRejections {
         if (source == null) {
             return null;
         }
-        synchronized (rejected) {
-            rejected.put(source, new Rejection(new RecordFailure(reason, ProducerFailureHandler.class.getName(),
-                    message), 0));
-        }
+        rejected.put(source, new Rejection(new RecordFailure(reason, ProducerFailureHandler.class.getName(),
+                message), 0));
         replace.set(true);
         return source;
     }
@@ -80,32 +78,37 @@ public final class ProducerRejections {
      * @return false if a minimal dead letter was refused already: nothing more can be tried for it
      */
     boolean deadLetterRefused(Source source) {
-        synchronized (rejected) {
-            Rejection before = rejected.get(source);
+        boolean[] noted = {false};
+        rejected.compute(source, (key, before) -> {
             int refusals = before == null ? 0 : before.deadLetterRefusals();
             if (refusals >= 1) {
-                return false;
+                return before;
             }
-            rejected.put(source, new Rejection(before == null ? null : before.output(), refusals + 1));
+            noted[0] = true;
+            return new Rejection(before == null ? null : before.output(), refusals + 1);
+        });
+        if (noted[0]) {
+            replace.set(true);
         }
-        replace.set(true);
-        return true;
+        return noted[0];
     }
 
     /** Why the producer refused the output record of this input record before, or null. */
     RecordFailure outputFailure(PendingRecord record) {
-        synchronized (rejected) {
-            Rejection r = rejected.get(Source.of(record));
-            return r == null ? null : r.output();
+        if (rejected.isEmpty()) {
+            return null;
         }
+        Rejection r = rejected.get(Source.of(record));
+        return r == null ? null : r.output();
     }
 
     /** Whether the producer refused a dead letter of this input record before: the next one must be minimal. */
     boolean deadLetterRefused(PendingRecord record) {
-        synchronized (rejected) {
-            Rejection r = rejected.get(Source.of(record));
-            return r != null && r.deadLetterRefusals() > 0;
+        if (rejected.isEmpty()) {
+            return false;
         }
+        Rejection r = rejected.get(Source.of(record));
+        return r != null && r.deadLetterRefusals() > 0;
     }
 
     /**
