@@ -126,8 +126,8 @@ final class InferenceWorker<T> implements AutoCloseable {
         } catch (RecordEncodingException e) {
             return Batch.Outcome.failed(RecordFailure.of(FailureReason.OUTPUT_NOT_ENCODABLE, e));
         }
-        // The output carries the input's headers as well.
-        long size = RecordLimits.sizeOf(out.key(), out.value(), entry.source().headers());
+        // The output carries the input's headers as well as its own.
+        long size = RecordLimits.sizeOf(out.key(), out.value(), entry.source().headers(), out.headers());
         if (size > limits.maxOutputBytes()) {
             return Batch.Outcome.failed(new RecordFailure(FailureReason.OUTPUT_TOO_LARGE,
                     InferenceWorker.class.getName(), "the output record would take " + size + " bytes; the output "

@@ -1,5 +1,6 @@
 package io.embedstream.stream;
 
+import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -50,13 +51,28 @@ public record RecordLimits(int maxInputBytes, int maxOutputBytes, int maxDeadLet
      * {@code max.request.size}, and the broker, as a batch of one, with {@code max.message.bytes}).
      */
     public static long sizeOf(byte[] key, byte[] value, Headers headers) {
+        return sizeOf(key, value, headers, List.of());
+    }
+
+    /**
+     * The same for a record that carries {@code added} besides {@code headers} (an upper bound also when an added
+     * header replaces one of the same key).
+     */
+    public static long sizeOf(byte[] key, byte[] value, Headers headers, List<Header> added) {
         long size = RECORD_OVERHEAD_BYTES + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         if (headers != null) {
             for (Header h : headers) {
-                size += HEADER_OVERHEAD_BYTES + utf8Length(h.key()) + (h.value() == null ? 0 : h.value().length);
+                size += sizeOf(h);
             }
         }
+        for (Header h : added) {
+            size += sizeOf(h);
+        }
         return size;
+    }
+
+    private static long sizeOf(Header h) {
+        return HEADER_OVERHEAD_BYTES + utf8Length(h.key()) + (h.value() == null ? 0 : h.value().length);
     }
 
     private static long utf8Length(String s) {
