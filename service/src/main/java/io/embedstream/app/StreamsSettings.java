@@ -59,7 +59,8 @@ public final class StreamsSettings {
      * a minute; longer when the image retry budget plus one attempt needs more.
      */
     static long transactionTimeoutMs(AppConfig config) {
-        long imageWait = config.input().format() == InputFormat.IMAGE_REFERENCE
+        // avro and json input may carry image URLs too (input.field); only feature vectors never wait for a fetch
+        long imageWait = config.input().format() != InputFormat.FEATURE_VECTOR
                 ? config.image().retry().maxElapsedMs() + config.image().connectTimeoutMs()
                         + config.image().readTimeoutMs() + 15_000
                 : 0;

@@ -60,6 +60,11 @@ class StreamsSettingsTest {
         images.putAll(Map.of("input.format", "image-reference", "image.retry.max-elapsed-ms", "100000"));
         assertThat(StreamsSettings.of(config(images)))
                 .containsEntry("producer.transaction.timeout.ms", Long.toString(100_000 + 2_000 + 10_000 + 15_000));
+        Map<String, String> avroImages = new LinkedHashMap<>(eos);
+        avroImages.putAll(Map.of("input.format", "avro", "input.field", "media.image_url",
+                "image.retry.max-elapsed-ms", "100000"));
+        assertThat(StreamsSettings.of(config(avroImages))).as("an avro field may hold an image URL")
+                .containsEntry("producer.transaction.timeout.ms", Long.toString(100_000 + 2_000 + 10_000 + 15_000));
         Map<String, String> user = new LinkedHashMap<>(eos);
         user.put("kafka.transaction.timeout.ms", "900000");
         assertThat(StreamsSettings.of(config(user))).doesNotContainKey("producer.transaction.timeout.ms");
