@@ -2,7 +2,6 @@ package io.embedstream.embed;
 
 import io.embedstream.failure.RecordFailure;
 import java.util.AbstractList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 
@@ -32,11 +31,6 @@ public record Embeddings(float[] data, int dimension, RecordFailure[] failures) 
     /** Where row {@code row} starts in {@link #data()}. */
     public int offset(int row) {
         return row * dimension;
-    }
-
-    /** A copy of one embedding. */
-    public float[] copyOf(int row) {
-        return Arrays.copyOfRange(data, offset(row), offset(row) + dimension);
     }
 
     /**

@@ -76,10 +76,6 @@ public final class Health {
         stopping = true;
     }
 
-    public boolean isReady() {
-        return readiness().up();
-    }
-
     public Report readiness() {
         String fatalReason = fatal;
         KafkaStreams.State state = streams;

@@ -144,11 +144,6 @@ public final class Postprocessor {
         }
     }
 
-    /** Divides by the Euclidean norm in place; a zero vector stays zero. */
-    static void l2Normalize(float[] v) {
-        l2Normalize(v, 0, v.length);
-    }
-
     /** Divides {@code v[offset, offset+length)} by its Euclidean norm in place; a zero vector stays zero. */
     static void l2Normalize(float[] v, int offset, int length) {
         double sum = 0;

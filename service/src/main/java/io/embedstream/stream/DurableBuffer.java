@@ -32,11 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DurableBuffer {
 
     /** Where a buffered record is in the input topic. */
-    record Reference(String topic, int partition, long offset) {
-        String coordinates() {
-            return topic + "-" + partition + "@" + offset;
-        }
-    }
+    record Reference(String topic, int partition, long offset) {}
 
     /** A restored entry: its sequence (the store key, arrival order) and reference. */
     record Entry(long sequence, Reference reference) {}

@@ -3,7 +3,6 @@ package io.embedstream.stream;
 import io.embedstream.avro.EnrichedRecord;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the output record from the input record, its embedding and the model metadata. Thread-safe. */
@@ -15,15 +14,6 @@ public final class Enricher {
     public Enricher(OutputMetadata metadata, Clock clock) {
         this.metadata = metadata;
         this.clock = clock;
-    }
-
-    /** The output record for one embedding (a copy is made). */
-    public EnrichedRecord enrich(DecodedInput<?> input, PendingRecord source, float[] embedding) {
-        List<Float> values = new ArrayList<>(embedding.length);
-        for (float x : embedding) {
-            values.add(x);
-        }
-        return enrich(input, source, values, embedding.length);
     }
 
     /** The output record for one embedding, given as a list that the record keeps (not copied). */

@@ -14,15 +14,4 @@ public record PendingRecord(String topic, int partition, long offset, long times
     public String coordinates() {
         return topic + "-" + partition + "@" + offset;
     }
-
-    /** The bytes this record takes in a produce request, roughly: key, value and headers. */
-    public long sizeInBytes() {
-        long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        if (headers != null) {
-            for (var h : headers) {
-                size += h.key().length() + (h.value() == null ? 0 : h.value().length);
-            }
-        }
-        return size;
-    }
 }

@@ -79,15 +79,6 @@ final class ThreadBatcher<T> implements AutoCloseable {
         }
     }
 
-    /** Records in the open batch and in unfinished batches. */
-    int pendingRecords() {
-        int n = open == null ? 0 : open.size();
-        for (InFlight<T> f : inFlight) {
-            n += f.batch().size();
-        }
-        return n;
-    }
-
     private void submitOpen(long nowMs) {
         while (inFlight.size() >= maxInFlight) {
             deliver(inFlight.poll()); // waits for the oldest batch
