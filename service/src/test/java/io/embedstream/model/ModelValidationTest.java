@@ -2,7 +2,6 @@ package io.embedstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.embedstream.config.Device;
 import io.embedstream.config.ModelConfig;
@@ -112,13 +111,22 @@ class ModelValidationTest {
     }
 
     @Test
-    void shouldFailAtLoadWhenAGpuIsRequiredButNoneIsVisible() {
-        assumeTrue(DeviceProbe.gpus().isEmpty(), "this machine has a GPU");
+    void shouldLoadOnTheGpuWhenOneIsVisibleAndFailClearlyWhenItIsRequiredButAbsent() {
         ModelConfig gpu = ModelConfig.builder().dir(MNIST).device(Device.GPU).build();
+        ModelConfig auto = gpu.toBuilder().device(Device.AUTO).build();
+        if (!DeviceProbe.gpus().isEmpty()) {
+            // the -Pgpu build on a machine with a GPU: both settings run on it
+            try (EmbeddingModel model = ModelLoader.load(gpu, 1)) {
+                assertThat(model.description().device()).isEqualTo("gpu:0");
+            }
+            try (EmbeddingModel model = ModelLoader.load(auto, 1)) {
+                assertThat(model.description().device()).isEqualTo("gpu:0");
+            }
+            return;
+        }
         assertThatThrownBy(() -> ModelLoader.load(gpu, 1))
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("model.device: 'gpu' but TensorFlow sees no GPU (devices: [CPU");
-        ModelConfig auto = gpu.toBuilder().device(Device.AUTO).build();
         try (EmbeddingModel model = ModelLoader.load(auto, 1)) {
             assertThat(model.description().device()).isEqualTo("cpu");
         }
