@@ -465,8 +465,8 @@ final class BenchmarkReport {
                 + "(`exactly_once_v2`, `batching.max-in-flight` 4, one session per stream thread, intra-op threads = "
                 + "cores / stream threads).\n");
         md.append("- **Naive peer.** Issue 10 compares with a 60-line Python consumer (confluent-kafka, fastavro and "
-                + "TensorFlow, batch 64, at-least-once). Neither Python's Kafka client nor TensorFlow can be installed "
-                + "on the build machines (no PyPI), so its Java equivalent stands in: one thread takes 64 records from a "
+                + "TensorFlow, batch 64, at-least-once). The build machine's TensorFlow Python wheel may only be used to "
+                + "generate test fixtures, so its Java equivalent stands in: one thread takes 64 records from a "
                 + "`KafkaConsumer` (fewer when the first has waited 1 s, as confluent-kafka's `consume(num_messages=64, "
                 + "timeout=1.0)`), decodes them, runs them in one batch through the same "
                 + "`Embedder`, produces the `EnrichedRecord`s (`KafkaProducer`, Kafka's defaults), waits for the acks, "
