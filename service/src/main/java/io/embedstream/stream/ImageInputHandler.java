@@ -24,7 +24,18 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class ImageInputHandler implements InputHandler<ImageInputHandler.PendingImage> {
 
     /** An image reference whose fetch is under way. */
-    public record PendingImage(ImageRequest request, CompletableFuture<FetchResult> fetch) {}
+    public record PendingImage(ImageRequest request, CompletableFuture<FetchResult> fetch) {
+
+        /** On the inference worker: waits for the fetch, then decodes, resizes and scales the image into the row. */
+        public RecordFailure completeRow(ImagePipeline pipeline, float[] rows, int offset) {
+            ImageResult result = pipeline.prepare(fetch.join());
+            if (result instanceof ImageResult.Ready ready) {
+                System.arraycopy(ready.row(), 0, rows, offset, ready.row().length);
+                return null;
+            }
+            return RecordFailure.of(((ImageResult.Failed) result).failure());
+        }
+    }
 
     private final Deserializer<ImageReference> deserializer;
     private final ImagePipeline pipeline;
@@ -63,12 +74,7 @@ public final class ImageInputHandler implements InputHandler<ImageInputHandler.P
     /** Waits for the image's fetch, then decodes, resizes and scales it into the row. */
     @Override
     public RecordFailure completeRow(PendingImage pending, float[] rows, int offset) {
-        ImageResult result = pipeline.prepare(pending.fetch().join());
-        if (result instanceof ImageResult.Ready ready) {
-            System.arraycopy(ready.row(), 0, rows, offset, ready.row().length);
-            return null;
-        }
-        return RecordFailure.of(((ImageResult.Failed) result).failure());
+        return pending.completeRow(pipeline, rows, offset);
     }
 
     @Override

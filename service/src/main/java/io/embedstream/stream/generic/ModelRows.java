@@ -7,7 +7,6 @@ import io.embedstream.failure.FailureReason;
 import io.embedstream.failure.RecordFailure;
 import io.embedstream.fetch.ImageRequest;
 import io.embedstream.preprocess.image.ImagePipeline;
-import io.embedstream.preprocess.image.ImageResult;
 import io.embedstream.preprocess.image.ImageSpec;
 import io.embedstream.stream.ImageInputHandler.PendingImage;
 import io.embedstream.stream.InvalidRecordException;
@@ -168,12 +167,7 @@ public final class ModelRows {
 
     /** On the inference worker: waits for the fetch, then decodes, resizes and scales into the row. */
     RecordFailure completeRow(PendingImage pending, float[] rows, int offset) {
-        ImageResult result = images.prepare(pending.fetch().join());
-        if (result instanceof ImageResult.Ready ready) {
-            System.arraycopy(ready.row(), 0, rows, offset, ready.row().length);
-            return null;
-        }
-        return RecordFailure.of(((ImageResult.Failed) result).failure());
+        return pending.completeRow(images, rows, offset);
     }
 
     private void checkLength(int n) {
