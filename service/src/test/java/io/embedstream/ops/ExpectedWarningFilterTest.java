@@ -26,7 +26,7 @@ class ExpectedWarningFilterTest {
         }
         assertThat(context.getTurboFilterList()).extracting(f -> f.getClass().getSimpleName())
                 .containsExactly("ExpectedWarningFilter", "ExpectedWarningFilter", "ExpectedWarningFilter",
-                        "RepeatedWarningFilter");
+                        "RepeatedWarningFilter", "RepeatedWarningFilter");
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.setContext(context);
         appender.start();
@@ -50,5 +50,18 @@ class ExpectedWarningFilterTest {
         assertThat(appender.list).hasSize(2);
         assertThat(appender.list.get(1).getLevel()).isEqualTo(Level.DEBUG);
         assertThat(appender.list.get(1).getFormattedMessage()).isEqualTo(RETRY);
+    }
+
+    @Test
+    void shouldPassTenDeadLetterLinesPerMinuteAndThenSayTheRestAreSuppressed() throws Exception {
+        LoggerContext context = new LoggerContext();
+        ListAppender<ILoggingEvent> appender = configured(context);
+        Logger processor = context.getLogger("io.embedstream.stream.EmbeddingProcessor");
+        for (int i = 0; i < 50; i++) {
+            processor.warn("Dead-lettered {}: {}", "UNDECODABLE", "record in-0@" + i + ": not Avro");
+        }
+        assertThat(appender.list).filteredOn(e -> e.getFormattedMessage().startsWith("Dead-lettered"))
+                .hasSize(10);
+        assertThat(appender.list).filteredOn(e -> e.getFormattedMessage().contains("suppressed")).hasSize(1);
     }
 }
