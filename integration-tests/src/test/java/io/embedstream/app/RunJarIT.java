@@ -70,8 +70,10 @@ class RunJarIT {
     }
 
     private ProcessBuilder java(Map<String, String> env, String... args) {
+        // The child's temp folder is target/run-jar-tmp, so that the state directory (target/run-jar-state) is
+        // outside it also when the clone itself lies under /tmp, as CI's may.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar().toString()));
+                "-Xmx512m", "-Djava.io.tmpdir=" + childTempDir(), "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(work.toFile());
         builder.environment().remove("TF_CPP_MIN_LOG_LEVEL");
@@ -202,9 +204,17 @@ class RunJarIT {
     }
 
     /**
-     * A state directory outside the OS temp folder: Kafka Streams rightly warns about a state directory there (the OS
-     * may clear it), and this run is to show a start without warnings the user cannot act on.
+     * A state directory outside the child's temp folder: Kafka Streams rightly warns about a state directory there (the
+     * OS may clear it), and this run is to show a start without warnings the user cannot act on.
      */
+    private static Path childTempDir() {
+        try {
+            return Files.createDirectories(Path.of("target", "run-jar-tmp")).toAbsolutePath();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Path stateDir() throws java.io.IOException {
         return Files.createDirectories(Path.of("target", "run-jar-state")).toAbsolutePath()
                 .resolve(java.util.UUID.randomUUID().toString());
