@@ -72,7 +72,8 @@ public final class EndToEndBench implements Callable<Integer> {
     List<String> warmup = List.of();
 
     @Option(names = "--load-seconds", split = ",", paramLabel = "WARMUP,TIMED", hideParamSyntax = true,
-            description = "Seconds of each fixed-rate run before and in its timed part (default: 10,12; --smoke: 2,3).")
+            description = "Seconds of each fixed-rate run before and in its timed part (default: 40,12, long enough for "
+                    + "the JIT to finish compiling at the fixed rate; --smoke: 2,3).")
     List<Double> loadSeconds;
 
     @Option(names = "--jit-warmup-seconds", paramLabel = "S",
@@ -148,7 +149,7 @@ public final class EndToEndBench implements Callable<Integer> {
         if (n < 1) {
             throw usage("--rounds: '" + n + "' is not valid; allowed: 1 or more");
         }
-        List<Double> load = loadSeconds != null ? loadSeconds : smoke ? List.of(2.0, 3.0) : List.of(10.0, 12.0);
+        List<Double> load = loadSeconds != null ? loadSeconds : smoke ? List.of(2.0, 3.0) : List.of(40.0, 12.0);
         if (load.size() != 2) {
             throw usage("--load-seconds: '" + load + "' is not valid; allowed: two numbers, WARMUP,TIMED, e.g. 10,15");
         }
