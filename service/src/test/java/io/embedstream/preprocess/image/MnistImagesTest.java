@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The 1,000 MNIST PNGs in ../shared: exact pixel/255 tensors, the same over http:// and file://. */
+/** The 1,000 MNIST PNGs in testdata/data/mnist-sample: exact pixel/255 tensors, the same over http:// and file://. */
 class MnistImagesTest {
     private static final ImageSpec MNIST = new ImageSpec(28, 28, 1);
 
