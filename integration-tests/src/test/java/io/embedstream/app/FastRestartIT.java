@@ -2,19 +2,16 @@ package io.embedstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.embedstream.avro.FeatureRecord;
 import io.embedstream.config.RegistryConfig;
 import io.embedstream.dev.kafka.EmbeddedKafkaBroker;
-import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
 import io.embedstream.testing.ApicurioRegistry;
-import io.embedstream.testing.KafkaTestClients;
 import io.embedstream.testing.OutputReader;
+import io.embedstream.testing.PacedFeatureProducer;
 import io.embedstream.testing.ServiceProcess;
 import io.embedstream.testing.SharedKafka;
 import io.embedstream.testing.TestData;
 import io.embedstream.testing.TestTopics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +21,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +68,8 @@ class FastRestartIT {
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicInteger produced = new AtomicInteger();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        Thread producer = new Thread(() -> produce(broker.bootstrapServers(), input, registry, producing, produced,
-                producerFailure), "restart-producer");
+        Thread producer = new Thread(() -> PacedFeatureProducer.run(broker.bootstrapServers(), input, registry,
+                "r", 5, RECORDS_PER_SECOND, producing, produced, producerFailure), "restart-producer");
         List<Long> restartMs = new ArrayList<>();
         try (OutputReader committed = new OutputReader(broker.bootstrapServers(), output, PARTITIONS,
                 IsolationLevel.READ_COMMITTED, registry)) {
@@ -124,31 +119,5 @@ class FastRestartIT {
         assertThat(service.isAlive()).as("service died; see %s", service.log()).isTrue();
         assertThat(seen).as("no output within 120 s of the start; see %s", service.log()).isTrue();
         return committed.firstSeenEmbeddedSince(startedMs);
-    }
-
-    private static void produce(String bootstrap, String topic, SchemaRegistryClient registry, AtomicBoolean producing,
-            AtomicInteger produced, AtomicReference<Throwable> failure) {
-        ConfluentAvroSerializer<FeatureRecord> serializer = new ConfluentAvroSerializer<>(registry, true);
-        Random random = new Random(5);
-        try (Producer<byte[], byte[]> producer = KafkaTestClients.producer(bootstrap)) {
-            long start = System.nanoTime();
-            while (producing.get()) {
-                String id = String.format("r-%06d", produced.get());
-                List<Float> features = new ArrayList<>(12);
-                for (int j = 0; j < 12; j++) {
-                    features.add((float) random.nextGaussian());
-                }
-                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), serializer.serialize(
-                        topic, FeatureRecord.newBuilder().setId(id).setFeatures(features).build())));
-                int sent = produced.incrementAndGet();
-                long wait = start + sent * 1_000_000_000L / RECORDS_PER_SECOND - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-            }
-            producer.flush();
-        } catch (Throwable t) {
-            failure.set(t);
-        }
     }
 }

@@ -2,27 +2,22 @@ package io.embedstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.embedstream.avro.FeatureRecord;
 import io.embedstream.config.RegistryConfig;
 import io.embedstream.dev.kafka.EmbeddedKafkaBroker;
-import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
 import io.embedstream.testing.ApicurioRegistry;
-import io.embedstream.testing.KafkaTestClients;
 import io.embedstream.testing.OutputReader;
+import io.embedstream.testing.PacedFeatureProducer;
 import io.embedstream.testing.ServiceProcess;
 import io.embedstream.testing.SharedKafka;
 import io.embedstream.testing.TestData;
 import io.embedstream.testing.TestTopics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,8 +28,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -82,8 +75,8 @@ class HandOverIT {
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicInteger produced = new AtomicInteger();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        Thread producer = new Thread(() -> produce(broker.bootstrapServers(), input, registry, producing, produced,
-                producerFailure), "handover-producer");
+        Thread producer = new Thread(() -> PacedFeatureProducer.run(broker.bootstrapServers(), input, registry,
+                "h", 8, RECORDS_PER_SECOND, producing, produced, producerFailure), "handover-producer");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
                 OutputReader committed = new OutputReader(broker.bootstrapServers(), output, PARTITIONS,
                         IsolationLevel.READ_COMMITTED, registry)) {
@@ -145,31 +138,5 @@ class HandOverIT {
     private static Set<TopicPartition> inputPartitionsOf(MemberDescription member, String input) {
         return member.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(input))
                 .collect(Collectors.toSet());
-    }
-
-    private static void produce(String bootstrap, String topic, SchemaRegistryClient registry, AtomicBoolean producing,
-            AtomicInteger produced, AtomicReference<Throwable> failure) {
-        ConfluentAvroSerializer<FeatureRecord> serializer = new ConfluentAvroSerializer<>(registry, true);
-        Random random = new Random(8);
-        try (Producer<byte[], byte[]> producer = KafkaTestClients.producer(bootstrap)) {
-            long start = System.nanoTime();
-            while (producing.get()) {
-                String id = String.format("h-%06d", produced.get());
-                List<Float> features = new ArrayList<>(12);
-                for (int j = 0; j < 12; j++) {
-                    features.add((float) random.nextGaussian());
-                }
-                producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), serializer.serialize(
-                        topic, FeatureRecord.newBuilder().setId(id).setFeatures(features).build())));
-                int sent = produced.incrementAndGet();
-                long wait = start + sent * 1_000_000_000L / RECORDS_PER_SECOND - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-            }
-            producer.flush();
-        } catch (Throwable t) {
-            failure.set(t);
-        }
     }
 }
