@@ -2,7 +2,6 @@ package io.embedstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.embedstream.avro.FeatureRecord;
 import io.embedstream.config.Guarantee;
 import io.embedstream.config.ModelConfig;
 import io.embedstream.config.RegistryConfig;
@@ -14,16 +13,14 @@ import io.embedstream.model.ModelLoader;
 import io.embedstream.postprocess.Postprocessor;
 import io.embedstream.config.Normalization;
 import io.embedstream.config.Pooling;
-import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
 import io.embedstream.testing.ApicurioRegistry;
-import io.embedstream.testing.KafkaTestClients;
 import io.embedstream.testing.OutputReader;
+import io.embedstream.testing.PacedFeatureProducer;
 import io.embedstream.testing.ServiceProcess;
 import io.embedstream.testing.TestData;
 import io.embedstream.testing.SharedKafka;
 import io.embedstream.testing.TestTopics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,7 +51,8 @@ import org.slf4j.LoggerFactory;
 class CrashRecoveryIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryIT.class);
-    private static final int RECORDS = 20_000;
+    private static final String ID_PREFIX = "c";
+    private static final long SEED = 99;
     private static final int KILLS = 10;
     private static final int PARTITIONS = 4;
     private static final int RECORDS_PER_SECOND = 400;
@@ -90,14 +88,16 @@ class CrashRecoveryIT {
                 """.formatted(TestTopics.unique("crash-app"), input, output, broker.bootstrapServers(),
                 work.resolve("state"), apicurio.ccompatUrl(), modelDir, LAYER, guarantee));
 
-        Map<String, float[]> features = features();
-        Map<String, float[]> reference = reference(modelDir, features);
         SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(apicurio.ccompatUrl()));
 
         int kills = 0;
+        // Records stream in until the last kill, however long the restarts take on this machine: a fixed number
+        // sent at a fixed rate could run out before the last kill, leaving that instance nothing to process.
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicInteger produced = new AtomicInteger();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-        Thread producer = new Thread(() -> produceSteadily(broker.bootstrapServers(), input, registry, features,
-                producerFailure), "crash-producer");
+        Thread producer = new Thread(() -> PacedFeatureProducer.run(broker.bootstrapServers(), input, registry,
+                ID_PREFIX, SEED, RECORDS_PER_SECOND, producing, produced, producerFailure), "crash-producer");
         try (OutputReader progress = new OutputReader(broker.bootstrapServers(), output, PARTITIONS,
                 IsolationLevel.READ_UNCOMMITTED, registry)) {
             producer.start();
@@ -115,13 +115,17 @@ class CrashRecoveryIT {
                 kills++;
                 LOG.info("{}: kill -9 #{} after {} output records (read_uncommitted)", guarantee, kills, progress.total());
             }
+            producing.set(false);
             producer.join();
             assertThat(producerFailure.get()).isNull();
+            int records = produced.get();
+            Map<String, float[]> features = PacedFeatureProducer.features(ID_PREFIX, SEED, records);
+            Map<String, float[]> reference = reference(modelDir, features);
 
             ServiceProcess last = ServiceProcess.start(config, work.resolve("service-final.log"));
             try (OutputReader committed = new OutputReader(broker.bootstrapServers(), output, PARTITIONS,
                     IsolationLevel.READ_COMMITTED, registry)) {
-                boolean complete = OutputReader.await(() -> committed.distinct() >= RECORDS, Duration.ofMinutes(4));
+                boolean complete = OutputReader.await(() -> committed.distinct() >= records, Duration.ofMinutes(4));
                 Thread.sleep(2000); // let any late duplicate show up
                 int exit = last.stop();
                 assertThat(complete).as("all ids committed; see %s", last.log()).isTrue();
@@ -133,11 +137,11 @@ class CrashRecoveryIT {
                 long duplicates = counts.values().stream().mapToLong(c -> c - 1).sum();
                 long restored = restoredFromBuffer(work);
                 LOG.info("{}: {} kills, {} inputs, {} distinct outputs, {} committed outputs, {} duplicates, "
-                        + "{} records restored from the durable buffer", guarantee, kills, RECORDS, counts.size(),
+                        + "{} records restored from the durable buffer", guarantee, kills, records, counts.size(),
                         committed.total(), duplicates, restored);
                 Files.writeString(Path.of("target", "crash-test-" + guarantee + ".txt"), String.format(
                         "guarantee=%s kills=%d inputs=%d distinct=%d committed=%d duplicates=%d restored-from-buffer=%d%n",
-                        guarantee, kills, RECORDS, counts.size(), committed.total(), duplicates, restored));
+                        guarantee, kills, records, counts.size(), committed.total(), duplicates, restored));
                 // Some kills landed while records sat in the buffer with their input offsets already committed:
                 // those records exist only in the buffer's changelog, and they were restored and processed.
                 assertThat(restored).as("records restored from the durable buffer after kills").isPositive();
@@ -176,19 +180,6 @@ class CrashRecoveryIT {
         return total;
     }
 
-    private static Map<String, float[]> features() {
-        Random random = new Random(99);
-        Map<String, float[]> features = new LinkedHashMap<>();
-        for (int i = 0; i < RECORDS; i++) {
-            float[] f = new float[12];
-            for (int j = 0; j < f.length; j++) {
-                f[j] = (float) (random.nextGaussian() * 2);
-            }
-            features.put(String.format("c-%05d", i), f);
-        }
-        return features;
-    }
-
     /** What an undisturbed run computes: the layer, run directly, L2-normalised like the service. */
     private static Map<String, float[]> reference(Path modelDir, Map<String, float[]> features) {
         Map<String, float[]> reference = new LinkedHashMap<>();
@@ -206,31 +197,5 @@ class CrashRecoveryIT {
             }
         }
         return reference;
-    }
-
-    private static void produceSteadily(String bootstrap, String topic, SchemaRegistryClient registry,
-            Map<String, float[]> features, AtomicReference<Throwable> failure) {
-        ConfluentAvroSerializer<FeatureRecord> serializer = new ConfluentAvroSerializer<>(registry, true);
-        try (Producer<byte[], byte[]> producer = KafkaTestClients.producer(bootstrap)) {
-            int sent = 0;
-            long start = System.nanoTime();
-            for (Map.Entry<String, float[]> e : features.entrySet()) {
-                List<Float> values = new ArrayList<>(12);
-                for (float x : e.getValue()) {
-                    values.add(x);
-                }
-                producer.send(new ProducerRecord<>(topic, e.getKey().getBytes(StandardCharsets.UTF_8),
-                        serializer.serialize(topic, FeatureRecord.newBuilder().setId(e.getKey()).setFeatures(values).build())));
-                sent++;
-                long due = start + sent * 1_000_000_000L / RECORDS_PER_SECOND;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
-            }
-            producer.flush();
-        } catch (Throwable t) {
-            failure.set(t);
-        }
     }
 }

@@ -5,7 +5,9 @@ import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,10 +32,10 @@ public final class PacedFeatureProducer {
         try (Producer<byte[], byte[]> producer = KafkaTestClients.producer(bootstrap)) {
             long start = System.nanoTime();
             while (producing.get()) {
-                String id = String.format("%s-%06d", idPrefix, produced.get());
+                String id = id(idPrefix, produced.get());
                 List<Float> features = new ArrayList<>(12);
-                for (int j = 0; j < 12; j++) {
-                    features.add((float) random.nextGaussian());
+                for (float x : nextFeatures(random)) {
+                    features.add(x);
                 }
                 producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), serializer.serialize(
                         topic, FeatureRecord.newBuilder().setId(id).setFeatures(features).build())));
@@ -47,5 +49,28 @@ public final class PacedFeatureProducer {
         } catch (Throwable t) {
             failure.set(t);
         }
+    }
+
+    /** The id of the {@code index}-th record sent with {@code idPrefix}. */
+    public static String id(String idPrefix, int index) {
+        return String.format("%s-%06d", idPrefix, index);
+    }
+
+    /** The features of the first {@code count} records a run with {@code seed} sent, by id, in sending order. */
+    public static Map<String, float[]> features(String idPrefix, long seed, int count) {
+        Random random = new Random(seed);
+        Map<String, float[]> features = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            features.put(id(idPrefix, i), nextFeatures(random));
+        }
+        return features;
+    }
+
+    private static float[] nextFeatures(Random random) {
+        float[] features = new float[12];
+        for (int j = 0; j < features.length; j++) {
+            features[j] = (float) random.nextGaussian();
+        }
+        return features;
     }
 }
