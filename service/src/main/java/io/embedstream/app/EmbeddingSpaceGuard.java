@@ -1,5 +1,6 @@
 package io.embedstream.app;
 
+import io.embedstream.config.KafkaClientProperties;
 import io.embedstream.config.ConfigException;
 import io.embedstream.stream.EmbeddingSpace;
 import java.time.Duration;
@@ -141,12 +142,7 @@ final class EmbeddingSpaceGuard {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(Map<String, String> kafka) {
-        Properties props = new Properties();
-        kafka.forEach((k, v) -> {
-            if (ConsumerConfig.configNames().contains(k)) {
-                props.put(k, v);
-            }
-        });
+        Properties props = KafkaClientProperties.consumer(kafka);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

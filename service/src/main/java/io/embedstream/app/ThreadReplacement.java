@@ -1,5 +1,6 @@
 package io.embedstream.app;
 
+import io.embedstream.config.KafkaClientProperties;
 import io.embedstream.stream.ProducerRejections;
 import java.util.List;
 import java.util.Properties;
@@ -8,7 +9,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,16 +55,7 @@ final class ThreadReplacement implements BooleanSupplier {
 
     private void removeMember(String member) {
         String group = streams.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        Properties admin = new Properties();
-        streams.forEach((k, v) -> {
-            String key = k.toString();
-            if (AdminClientConfig.configNames().contains(key) && v instanceof String) {
-                admin.put(key, v);
-            } else if (key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX) && v instanceof String) {
-                admin.put(key.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), v);
-            }
-        });
-        try (Admin client = Admin.create(admin)) {
+        try (Admin client = Admin.create(KafkaClientProperties.admin(streams))) {
             client.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(
                     List.of(new MemberToRemove(member)))).all().get(10, TimeUnit.SECONDS);
             LOG.info("Removed the failed stream thread's member {} from group {}, so that its partitions move on at "

@@ -1,5 +1,6 @@
 package io.embedstream.app;
 
+import io.embedstream.config.KafkaClientProperties;
 import io.embedstream.config.ConfigException;
 import io.embedstream.stream.TopicRules;
 import java.time.Duration;
@@ -43,12 +44,7 @@ final class TopicCheck {
      * @throws ConfigException  when a topic does not exist
      */
     static Map<String, Accepts> requireExisting(Map<String, String> kafka, List<Topic> topics) {
-        Properties props = new Properties();
-        kafka.forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
-                props.put(k, v);
-            }
-        });
+        Properties props = KafkaClientProperties.admin(kafka);
         long timeoutMs = timeoutMs(kafka);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeoutMs, 30_000)));

@@ -1,5 +1,6 @@
 package io.embedstream.stream;
 
+import io.embedstream.config.KafkaClientProperties;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,12 +37,7 @@ public final class KafkaSourceReader implements SourceReader {
      * @param timeout          how long one read may take before it is an infrastructure failure
      */
     public KafkaSourceReader(Map<String, String> clientProperties, String isolationLevel, Duration timeout) {
-        this.properties = new Properties();
-        clientProperties.forEach((k, v) -> {
-            if (ConsumerConfig.configNames().contains(k)) {
-                properties.put(k, v);
-            }
-        });
+        this.properties = KafkaClientProperties.consumer(clientProperties);
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
