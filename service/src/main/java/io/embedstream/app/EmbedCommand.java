@@ -190,7 +190,7 @@ final class EmbedCommand implements Callable<Integer> {
         List<ImageRequest> requests = batch.stream().map(Item::image).filter(Objects::nonNull).toList();
         Iterator<ImageResult> images = requests.isEmpty() ? Collections.emptyIterator()
                 : pipeline.process(requests).iterator();
-        long expected = Arrays.stream(rowShape).reduce(1, (a, b) -> a * b);
+        long expected = embedder.rowLength();
         List<Item> ok = new ArrayList<>();
         List<float[]> rows = new ArrayList<>();
         int failures = 0;

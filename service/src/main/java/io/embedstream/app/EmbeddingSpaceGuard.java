@@ -1,7 +1,7 @@
 package io.embedstream.app;
 
-import io.embedstream.config.KafkaClientProperties;
 import io.embedstream.config.ConfigException;
+import io.embedstream.config.KafkaClientProperties;
 import io.embedstream.stream.EmbeddingSpace;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -31,14 +31,7 @@ public final class Embedder {
     public Embedder(Postprocessor postprocessor, long[] rowShape) {
         this.postprocessor = postprocessor;
         this.rowShape = rowShape.clone();
-        long length = 1;
-        for (long d : rowShape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("rows need a fixed shape, got " + Arrays.toString(rowShape));
-            }
-            length *= d;
-        }
-        this.rowLength = Math.toIntExact(length);
+        this.rowLength = FloatBatch.rowLengthOf(rowShape);
     }
 
     /** Values per input row: the product of the row shape. */

@@ -27,12 +27,29 @@ public record FloatBatch(float[] data, long[] shape) {
         }
     }
 
+    /**
+     * The number of values in one row of shape {@code rowShape} (the product of its dimensions).
+     *
+     * @throws IllegalArgumentException when a dimension is unknown (negative) or a row would exceed an array's size
+     */
+    public static int rowLengthOf(long... rowShape) {
+        long length = 1;
+        for (long d : rowShape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("rows need a fixed shape, got " + Arrays.toString(rowShape));
+            }
+            length *= d;
+            if (length > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a row of shape " + Arrays.toString(rowShape)
+                        + " has more values than an array holds");
+            }
+        }
+        return (int) length;
+    }
+
     /** Stacks equal-length rows into a batch of shape {@code [rows.length, *rowShape]}. */
     public static FloatBatch ofRows(float[][] rows, long... rowShape) {
-        int rowLength = 1;
-        for (long d : rowShape) {
-            rowLength *= (int) d;
-        }
+        int rowLength = rowLengthOf(rowShape);
         float[] data = new float[rows.length * rowLength];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != rowLength) {

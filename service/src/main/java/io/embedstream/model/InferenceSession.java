@@ -22,10 +22,7 @@ public interface InferenceSession extends AutoCloseable {
      * rows into a {@link FloatBatch}; implementations may feed them without the copy.
      */
     default FloatBatch run(float[] data, int rows, long[] rowShape) {
-        int rowLength = 1;
-        for (long d : rowShape) {
-            rowLength *= (int) d;
-        }
+        int rowLength = FloatBatch.rowLengthOf(rowShape);
         long[] shape = new long[rowShape.length + 1];
         shape[0] = rows;
         System.arraycopy(rowShape, 0, shape, 1, rowShape.length);

@@ -2,6 +2,7 @@ package io.embedstream.stream;
 
 import io.embedstream.avro.FeatureRecord;
 import io.embedstream.failure.FailureReason;
+import io.embedstream.model.FloatBatch;
 import io.embedstream.serde.ConfluentAvroDeserializer;
 import io.embedstream.serde.RecordDecodingException;
 import java.io.IOException;
@@ -33,15 +34,11 @@ public final class FeatureInputHandler implements InputHandler<Void> {
     public FeatureInputHandler(ConfluentAvroDeserializer<FeatureRecord> deserializer, long[] rowShape) {
         this.deserializer = deserializer;
         this.rowShape = rowShape.clone();
-        long length = 1;
-        for (long d : rowShape) {
-            if (d < 0) {
-                throw new IllegalArgumentException("feature-vector input needs a model input of fixed shape, but it is "
-                        + "[-1, " + Arrays.toString(rowShape).substring(1));
-            }
-            length *= d;
+        if (Arrays.stream(rowShape).anyMatch(d -> d < 0)) {
+            throw new IllegalArgumentException("feature-vector input needs a model input of fixed shape, but it is "
+                    + "[-1, " + Arrays.toString(rowShape).substring(1));
         }
-        this.rowLength = Math.toIntExact(length);
+        this.rowLength = FloatBatch.rowLengthOf(rowShape);
     }
 
     /** What a FeatureRecord carries besides its features, and how many features it had. */

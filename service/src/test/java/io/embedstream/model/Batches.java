@@ -8,11 +8,7 @@ public final class Batches {
 
     /** Uniform [0,1) values of shape {@code [rows, *rowShape]} from a seeded generator. */
     public static FloatBatch random(long seed, int rows, long... rowShape) {
-        long size = rows;
-        for (long d : rowShape) {
-            size *= d;
-        }
-        float[] data = new float[Math.toIntExact(size)];
+        float[] data = new float[Math.multiplyExact(rows, FloatBatch.rowLengthOf(rowShape))];
         Random r = new Random(seed);
         for (int i = 0; i < data.length; i++) {
             data[i] = r.nextFloat();

@@ -40,11 +40,7 @@ public final class BenchRuns {
 
     /** A batch of uniform random values in [0, 1) of the given shape. */
     public static FloatBatch randomBatch(long[] shape, Random random) {
-        long size = 1;
-        for (long d : shape) {
-            size *= d;
-        }
-        float[] data = new float[Math.toIntExact(size)];
+        float[] data = new float[FloatBatch.rowLengthOf(shape)];
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextFloat();
         }

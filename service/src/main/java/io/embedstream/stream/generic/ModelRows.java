@@ -6,6 +6,7 @@ import io.embedstream.config.FieldPath;
 import io.embedstream.failure.FailureReason;
 import io.embedstream.failure.RecordFailure;
 import io.embedstream.fetch.ImageRequest;
+import io.embedstream.model.FloatBatch;
 import io.embedstream.preprocess.image.ImagePipeline;
 import io.embedstream.preprocess.image.ImageSpec;
 import io.embedstream.stream.ImageInputHandler.PendingImage;
@@ -34,7 +35,7 @@ public final class ModelRows {
     private ModelRows(FieldPath path, long[] rowShape, long[] modelShape, ImagePipeline images) {
         this.path = path;
         this.rowShape = rowShape;
-        this.rowLength = Math.toIntExact(Arrays.stream(rowShape).reduce(1, (a, b) -> a * b));
+        this.rowLength = FloatBatch.rowLengthOf(rowShape);
         this.modelShape = modelShape;
         this.images = images;
     }

@@ -3,6 +3,7 @@ package io.embedstream.dev.bench.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.embedstream.dev.bench.Stats;
 import io.embedstream.dev.kafka.TempDirs;
+import io.embedstream.model.FloatBatch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,11 +101,7 @@ final class E2eRunner {
     /** The model's input, written once (all rounds and configurations read the same records). */
     private Workload workload(BenchModel model) {
         return workloads.computeIfAbsent(model.name(), name -> {
-            long[] rowShape = facts.get(name).rowShape();
-            int rowLength = 1;
-            for (long d : rowShape) {
-                rowLength *= (int) d;
-            }
+            int rowLength = FloatBatch.rowLengthOf(facts.get(name).rowShape());
             Workload workload = new Workload(cluster.bootstrap(), cluster.registryUrl(), rowLength);
             String input = inputTopic(model);
             cluster.createTopics(Plan.THROUGHPUT_PARTITIONS, input);

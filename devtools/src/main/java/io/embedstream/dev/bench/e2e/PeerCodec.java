@@ -3,6 +3,7 @@ package io.embedstream.dev.bench.e2e;
 import io.embedstream.avro.EnrichedRecord;
 import io.embedstream.avro.FeatureRecord;
 import io.embedstream.config.AppConfig;
+import io.embedstream.model.FloatBatch;
 import io.embedstream.serde.ConfluentAvroDeserializer;
 import io.embedstream.serde.ConfluentAvroSerializer;
 import io.embedstream.serde.SchemaRegistryClient;
@@ -38,10 +39,6 @@ record PeerCodec(FeatureInputHandler input, OutputWriter<Void> output) {
 
     /** Values per row. */
     int rowLength() {
-        int length = 1;
-        for (long d : input.rowShape()) {
-            length *= (int) d;
-        }
-        return length;
+        return FloatBatch.rowLengthOf(input.rowShape());
     }
 }
